@@ -1,0 +1,115 @@
+"""Starts the reference contact center: every system in one process, each on its own port.
+
+    python -m sandbox            # human banner with console URL and demo logins
+    python -m sandbox --json     # one JSON line with the URLs (used by the suite's target fixture)
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import json
+import socket
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import uvicorn
+
+from .platform.system import SandboxConfig
+
+SYSTEMS = ("crm", "cti")
+DEMO_LOGINS = (("maya", "maya-pass", "agent"), ("leo", "leo-pass", "agent"),
+               ("tia", "tia-pass", "trainee"), ("sam", "sam-pass", "supervisor"))
+
+
+def _bind(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="deskcheck sandbox", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    for name in SYSTEMS:
+        parser.add_argument(f"--{name}-port", type=int, default=0, help=f"port for {name} (0 = a free port)")
+    parser.add_argument("--token-ttl", type=int, default=300, help="access token lifetime in seconds")
+    parser.add_argument("--data-dir", type=Path, help="where the SQLite files go (default: a new temp dir)")
+    parser.add_argument("--json", action="store_true", help="print one JSON line with the URLs")
+    parser.add_argument("--no-sandbox-mode", action="store_true", help="disable the /_sandbox/ test API")
+    args = parser.parse_args(argv)
+    if args.token_ttl < 5:
+        parser.error("--token-ttl must be at least 5 seconds")
+    return args
+
+
+class Ticker(threading.Thread):
+    """Runs every system's timers and outboxes about ten times a second."""
+
+    def __init__(self, systems: list) -> None:
+        super().__init__(name="sandbox-ticker", daemon=True)
+        self.systems = systems
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.1):
+            for system in self.systems:
+                try:
+                    system.tick()
+                except Exception as exc:  # a timer bug must not stop every other timer
+                    print(f"sandbox ticker: {system.name}: {exc!r}", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="deskcheck-sandbox-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    sockets = {name: _bind(getattr(args, f"{name}_port")) for name in SYSTEMS}
+    urls = {name: f"http://127.0.0.1:{sock.getsockname()[1]}" for name, sock in sockets.items()}
+    config = SandboxConfig(urls=urls, data_dir=data_dir, token_ttl=args.token_ttl,
+                           sandbox_mode=not args.no_sandbox_mode)
+    built = {name: importlib.import_module(f"sandbox.{name}.app").build(config) for name in SYSTEMS}
+    systems = [system for system, _ in built.values()]
+    for system in systems:
+        system.seed()
+    config.clock.on_change(lambda: [system.tick() for system in systems])
+    ticker = Ticker(systems)
+    ticker.start()
+
+    if args.json:
+        print(json.dumps({**urls, "data_dir": str(data_dir), "sandbox_mode": config.sandbox_mode}), flush=True)
+    else:
+        print(f"deskcheck sandbox is running (data in {data_dir})")
+        print(f"  Agent console:     {urls['crm']}/login")
+        print(f"  Supervisor board:  {urls['cti']}/supervisor")
+        print(f"  API docs:          {urls['crm']}/docs  {urls['cti']}/docs")
+        print("  Demo logins (username / password / role):")
+        for username, password, role in DEMO_LOGINS:
+            print(f"    {username:6} {password:10} {role}")
+        print("Press Ctrl+C to stop.", flush=True)
+
+    servers = [uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+               for _, app in built.values()]
+
+    async def serve() -> None:
+        await asyncio.gather(*(server.serve(sockets=[sockets[name]])
+                               for server, name in zip(servers, built)))
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        ticker.stopped.set()
+        for system in systems:
+            system.events.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

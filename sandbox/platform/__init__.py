@@ -1,0 +1,1 @@
+"""Pieces every sandbox system shares: clock, database, events, auth, faults, test API."""

@@ -1,0 +1,111 @@
+"""Bearer tokens from /oauth/token (client credentials, password, refresh) on the sandbox clock."""
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from .clock import Clock
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: str  # client | user | session
+    name: str  # client id or username
+    role: str  # service | agent | trainee | supervisor ...
+
+
+@dataclass
+class _Token:
+    principal: Principal
+    expires_at: float
+
+
+UserVerifier = Callable[[str, str], Principal | None]
+SessionLookup = Callable[[Request], Principal | None]
+
+
+class Auth:
+    def __init__(self, clock: Clock, ttl_seconds: int, clients: dict[str, str],
+                 verify_user: UserVerifier | None = None, session_lookup: SessionLookup | None = None) -> None:
+        self.clock, self.ttl, self.clients = clock, ttl_seconds, clients
+        self.verify_user, self.session_lookup = verify_user, session_lookup
+        self._access: dict[str, _Token] = {}
+        self._refresh: dict[str, Principal] = {}
+        self._lock = threading.Lock()
+
+    def issue(self, principal: Principal) -> dict[str, Any]:
+        access, refresh = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+        with self._lock:
+            self._access[access] = _Token(principal, self.clock.timestamp() + self.ttl)
+            self._refresh[refresh] = principal
+        return {"access_token": access, "token_type": "Bearer", "expires_in": self.ttl,
+                "refresh_token": refresh, "scope": principal.role}
+
+    def principal_for_token(self, token: str) -> Principal | None:
+        with self._lock:
+            found = self._access.get(token)
+        if found is None or found.expires_at <= self.clock.timestamp():
+            return None
+        return found.principal
+
+    def __call__(self, request: Request) -> Principal:
+        """FastAPI dependency: a valid bearer token or a UI session, else 401."""
+        header = request.headers.get("authorization", "")
+        if header.lower().startswith("bearer "):
+            principal = self.principal_for_token(header[7:].strip())
+            if principal is None:
+                raise HTTPException(401, "access token is invalid or expired",
+                                    headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            return principal
+        if self.session_lookup is not None:
+            principal = self.session_lookup(request)
+            if principal is not None:
+                return principal
+        raise HTTPException(401, "authentication required: send a bearer token from /oauth/token",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+    def router(self) -> APIRouter:
+        router = APIRouter(tags=["auth"])
+
+        @router.post("/oauth/token")
+        async def token(request: Request) -> JSONResponse:
+            if request.headers.get("content-type", "").startswith("application/json"):
+                try:
+                    form = dict(await request.json())
+                except ValueError:
+                    return _oauth_error("invalid_request", "body is not JSON")
+            else:
+                form = dict(await request.form())
+            grant = form.get("grant_type")
+            if grant == "client_credentials":
+                client_id, secret = str(form.get("client_id", "")), str(form.get("client_secret", ""))
+                expected = self.clients.get(client_id)
+                if expected is None or not secrets.compare_digest(expected, secret):
+                    return _oauth_error("invalid_client", "unknown client or wrong secret", 401)
+                return JSONResponse(self.issue(Principal("client", client_id, "service")))
+            if grant == "password":
+                user = self.verify_user(str(form.get("username", "")), str(form.get("password", ""))) \
+                    if self.verify_user else None
+                if user is None:
+                    return _oauth_error("invalid_grant", "wrong username or password")
+                return JSONResponse(self.issue(user))
+            if grant == "refresh_token":
+                with self._lock:
+                    principal = self._refresh.pop(str(form.get("refresh_token", "")), None)
+                if principal is None:
+                    return _oauth_error("invalid_grant", "unknown or used refresh token")
+                return JSONResponse(self.issue(principal))
+            return _oauth_error("unsupported_grant_type",
+                                "grant_type must be client_credentials, password or refresh_token")
+
+        return router
+
+
+def _oauth_error(code: str, description: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"error": code, "error_description": description, "detail": description},
+                        status_code=status)

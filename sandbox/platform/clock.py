@@ -1,0 +1,63 @@
+"""One clock for every timer of a sandbox process (ring timeout, ACW, token expiry, SLAs).
+
+Time flows like the wall clock plus an offset the test API can advance or set, so a scenario
+makes 31 seconds pass without waiting for them.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timezone
+from typing import Callable
+
+
+class Clock:
+    def __init__(self) -> None:
+        self._offset = 0.0
+        self._lock = threading.Lock()
+        self._listeners: list[Callable[[], None]] = []
+
+    def timestamp(self) -> float:
+        return time.time() + self._offset
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.timestamp(), tz=timezone.utc)
+
+    def iso(self, ts: float | None = None) -> str:
+        value = self.timestamp() if ts is None else ts
+        return datetime.fromtimestamp(value, tz=timezone.utc).isoformat(timespec="milliseconds")
+
+    @property
+    def offset_seconds(self) -> float:
+        return self._offset
+
+    def advance(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        with self._lock:
+            self._offset += seconds
+        self._notify()
+
+    def set(self, when: datetime) -> None:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        with self._lock:
+            self._offset = when.timestamp() - time.time()
+        self._notify()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._offset = 0.0
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Timers register here so they fire before the clock change is answered."""
+        self._listeners.append(listener)
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+
+def parse_iso(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

@@ -1,0 +1,152 @@
+"""Builds one sandbox system: its FastAPI app with auth, events, faults and the test API."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from .auth import Auth
+from .clock import Clock, parse_iso
+from .correlation import CorrelationMiddleware
+from .db import Database
+from .events import EVENTS_SCHEMA, EventBus
+from .faults import Faults, faults_router, faulty_route_class
+from .service import OUTBOX_SCHEMA, Outbox, ServiceClient
+
+SERVICE_CLIENTS = {"deskcheck-suite": "suite-secret", "crm-service": "crm-secret", "cti-service": "cti-secret"}
+SERVICE_SECRETS = {"crm": ("crm-service", "crm-secret"), "cti": ("cti-service", "cti-secret")}
+
+
+@dataclass
+class SandboxConfig:
+    urls: dict[str, str]
+    data_dir: Path
+    token_ttl: int = 300
+    sandbox_mode: bool = True
+    clock: Clock = field(default_factory=Clock)
+    faults: Faults = field(default_factory=Faults)
+
+
+class ClockIn(BaseModel):
+    advance_seconds: float | None = Field(default=None, ge=0, le=366 * 24 * 3600)
+    set: str | None = None
+
+
+class System:
+    """What a system's routes need: its db, clock, events, auth, faults and peers."""
+
+    def __init__(self, name: str, schema: str, config: SandboxConfig) -> None:
+        self.name, self.config = name, config
+        self.clock, self.faults = config.clock, config.faults
+        self.db = Database(Path(config.data_dir) / f"{name}.sqlite3", schema + EVENTS_SCHEMA + OUTBOX_SCHEMA)
+        self.events = EventBus(self.db, name, self.clock, self.faults)
+        self.auth = Auth(self.clock, config.token_ttl, SERVICE_CLIENTS)
+        self.route_class = faulty_route_class(self.faults)
+        self.peers: dict[str, ServiceClient] = {}
+        self.outboxes: dict[str, Outbox] = {}
+        client_id, secret = SERVICE_SECRETS.get(name, ("deskcheck-suite", "suite-secret"))
+        for peer, url in config.urls.items():
+            if peer != name:
+                client = ServiceClient(name, peer, url, client_id, secret, self.faults)
+                self.peers[peer] = client
+                self.outboxes[peer] = Outbox(self.db, self.clock, client)
+        self._reset_hooks: list[Callable[[], None]] = []
+        self._seed_hooks: list[Callable[[], None]] = []
+        self._tick_hooks: list[Callable[[], None]] = []
+
+    @property
+    def url(self) -> str:
+        return self.config.urls[self.name]
+
+    def router(self, **kwargs: Any) -> APIRouter:
+        """An APIRouter whose routes obey injected faults (target = route name)."""
+        return APIRouter(route_class=self.route_class, **kwargs)
+
+    def on_reset(self, hook: Callable[[], None]) -> None:
+        self._reset_hooks.append(hook)
+
+    def on_seed(self, hook: Callable[[], None]) -> None:
+        self._seed_hooks.append(hook)
+
+    def on_tick(self, hook: Callable[[], None]) -> None:
+        """Timers: run by the ticker about every 100 ms and right after every clock change."""
+        self._tick_hooks.append(hook)
+
+    def tick(self) -> None:
+        for hook in self._tick_hooks:
+            hook()
+        for outbox in self.outboxes.values():
+            outbox.flush()
+
+    def seed(self) -> None:
+        for hook in self._seed_hooks:
+            hook()
+
+    def reset(self) -> None:
+        self.db.wipe()
+        for hook in self._reset_hooks:
+            hook()
+        self.seed()
+
+    def create_app(self, title: str, description: str) -> FastAPI:
+        app = FastAPI(title=title, description=description, version="1.0.0")
+        app.add_middleware(CorrelationMiddleware)
+
+        @app.exception_handler(RequestValidationError)
+        async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+            problems = [
+                {"field": ".".join(str(p) for p in err["loc"] if p != "body"), "message": err["msg"]}
+                for err in exc.errors()
+            ]
+            reason = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+            return JSONResponse({"detail": f"invalid request: {reason}", "errors": problems}, status_code=422)
+
+        @app.get("/healthz", tags=["health"])
+        def healthz() -> dict[str, Any]:
+            return {"status": "ok", "system": self.name, "now": self.clock.iso()}
+
+        app.include_router(self.auth.router())
+        app.include_router(self.events.router(self.auth))
+        if self.config.sandbox_mode:
+            app.include_router(self._test_router())
+            app.include_router(faults_router(self.faults))
+        return app
+
+    def _test_router(self) -> APIRouter:
+        router = APIRouter(prefix="/_sandbox", tags=["sandbox test API"])
+
+        @router.post("/reset")
+        def reset() -> dict[str, Any]:
+            self.faults.clear()
+            self.reset()
+            return {"reset": self.name}
+
+        @router.post("/seed")
+        def seed() -> dict[str, Any]:
+            self.seed()
+            return {"seeded": self.name}
+
+        @router.get("/clock")
+        def get_clock() -> dict[str, Any]:
+            return {"now": self.clock.iso(), "offset_seconds": self.clock.offset_seconds}
+
+        @router.post("/clock")
+        def move_clock(body: ClockIn) -> JSONResponse:
+            if (body.advance_seconds is None) == (body.set is None):
+                return JSONResponse({"detail": "give exactly one of advance_seconds or set"}, status_code=422)
+            if body.set is not None:
+                try:
+                    when = parse_iso(body.set)
+                except ValueError:
+                    return JSONResponse({"detail": f"set is not an ISO 8601 time: {body.set!r}"}, status_code=422)
+                self.clock.set(when)
+            else:
+                self.clock.advance(body.advance_seconds or 0)
+            return JSONResponse({"now": self.clock.iso(), "offset_seconds": self.clock.offset_seconds})
+
+        return router
