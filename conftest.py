@@ -1,0 +1,24 @@
+"""Root conftest: registers the suite's plugins (fixtures/) and every steps module (steps/*.py).
+
+Adding a steps file needs no edit here: every ``steps/<area>.py`` is picked up.
+"""
+
+from pathlib import Path
+
+_ROOT = Path(__file__).parent
+
+pytest_plugins = [
+    "fixtures.settings",
+    "fixtures.eventually",
+    "fixtures.reporting",
+    "fixtures.target",
+    "fixtures.browser",
+    "fixtures.api",
+    "fixtures.events",
+    "fixtures.actors",
+    *sorted(
+        f"steps.{path.stem}"
+        for path in (_ROOT / "steps").glob("*.py")
+        if not path.name.startswith("_")
+    ),
+]
