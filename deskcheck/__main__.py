@@ -1,0 +1,5 @@
+import sys
+
+from deskcheck.cli import main
+
+sys.exit(main())

@@ -1,0 +1,64 @@
+"""The ``deskcheck`` command.
+
+    deskcheck sandbox [ARGS...]   start the reference contact center (python -m sandbox ARGS...)
+
+The sandbox runs as a child process, so the suite's code never imports it.
+Room is left for ``deskcheck steps`` (list step phrases) and ``deskcheck lint`` (house rules).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_sandbox(args: Sequence[str]) -> int:
+    """``python -m sandbox`` with the given arguments; Ctrl-C stops it cleanly."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.Popen([sys.executable, "-m", "sandbox", *args], env=env)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGINT)
+        try:
+            return proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            return proc.wait()
+
+
+COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
+    "sandbox": ("start the reference contact center (crm + cti) for a person to click around; "
+                "arguments are passed to `python -m sandbox` (try `deskcheck sandbox --help`)", run_sandbox),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="deskcheck", description=__doc__.splitlines()[0] if __doc__ else None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (help_text, _) in COMMANDS.items():
+        sub.add_parser(name, help=help_text, add_help=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv or argv[0] in ("-h", "--help"):
+        parser.print_help()
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    if command not in COMMANDS:
+        parser.error(f"unknown command {command!r} (choose from {', '.join(COMMANDS)})")
+    return COMMANDS[command][1](rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
