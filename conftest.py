@@ -8,6 +8,7 @@ from pathlib import Path
 _ROOT = Path(__file__).parent
 
 pytest_plugins = [
+    "pytester",  # the suite tests its own plugins in tests/unit
     "fixtures.settings",
     "fixtures.eventually",
     "fixtures.reporting",
@@ -16,6 +17,8 @@ pytest_plugins = [
     "fixtures.api",
     "fixtures.events",
     "fixtures.actors",
+    "fixtures.personas",
+    "fixtures.desktop",
     *sorted(
         f"steps.{path.stem}"
         for path in (_ROOT / "steps").glob("*.py")

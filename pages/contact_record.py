@@ -1,0 +1,50 @@
+"""The contact record with its Customer 360 panel and activity timeline."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+
+class ContactRecord:
+    FIELDS = ("Phone", "Email", "Account number", "Date of birth", "Tax ID")
+
+    def __init__(self, page: Page) -> None:
+        self.region = page.get_by_role("region", name="Contact record")
+        self.panel_360 = self.region.get_by_role("region", name="Customer 360")
+        self.timeline = page.get_by_role("region", name="Timeline")
+
+    def expect_contact(self, full_name: str) -> None:
+        expect(self.region.get_by_role("heading", name=full_name, level=2)).to_be_visible()
+
+    def expect_open_cases(self, count: int) -> None:
+        expect(self.panel_360.get_by_role("heading", name=f"Open cases ({count})")).to_be_visible()
+
+    def expect_recent_orders(self, count: int) -> None:
+        expect(self.panel_360.get_by_role("heading", name=f"Recent orders ({count})")).to_be_visible()
+
+    def expect_billing_status(self, status: str) -> None:
+        expect(self.panel_360.get_by_text(f"Billing status: {status}")).to_be_visible()
+
+    def _term(self, label: str):
+        # A <dt> has no accessible name of its own to match by role, so match its exact text.
+        return self.region.locator("dt").filter(has_text=re.compile(f"^{re.escape(label)}$"))
+
+    def expect_field_shown(self, label: str) -> None:
+        expect(self._term(label)).to_be_visible()
+
+    def expect_field_value(self, label: str, value: str) -> None:
+        expect(self._term(label)).to_be_visible()
+        expect(self.region.get_by_text(value, exact=True).first).to_be_visible()
+
+    def expect_field_hidden(self, label: str) -> None:
+        expect(self._term(label)).to_have_count(0)
+
+    def expect_balance_shown(self) -> None:
+        expect(self.panel_360.get_by_text(re.compile(r"^Balance: "))).to_be_visible()
+
+    def expect_balance_hidden(self) -> None:
+        expect(self.panel_360.get_by_text(re.compile(r"^Balance: "))).to_have_count(0)
+
+    def expect_timeline_entry(self, text: str) -> None:
+        expect(self.timeline.get_by_role("listitem").filter(has_text=text).first).to_be_visible()

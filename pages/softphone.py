@@ -1,0 +1,141 @@
+"""The CTI softphone: a cross-origin iframe inside the console, or a page of its own.
+
+The page object owns the frame boundary: steps never see the iframe.
+"""
+from __future__ import annotations
+
+
+from playwright.sync_api import FrameLocator, Page, expect
+
+from .presence_menu import PresenceMenu
+from .wrap_up import WrapUpForm
+
+
+class Softphone:
+    def __init__(self, frame: FrameLocator | Page) -> None:
+        self.frame = frame
+        self.heading = frame.get_by_role("heading", name="Softphone")
+        self.state = frame.get_by_role("status", name="Agent state")
+        self.presence = PresenceMenu(frame)
+        self.incoming = frame.get_by_role("region", name="Incoming call")
+        self.active_call = frame.get_by_role("region", name="Active call")
+        self.keypad = frame.get_by_role("group", name="Keypad")
+        self.wrap_up = WrapUpForm(frame)
+
+    def wait_until_ready(self) -> None:
+        expect(self.heading).to_be_visible()
+        expect(self.state).not_to_be_empty()
+
+    # -- questions -------------------------------------------------------------------------
+    def expect_state(self, text: str) -> None:
+        expect(self.state).to_have_text(text)
+
+    def expect_next_state(self, text: str) -> None:
+        expect(self.frame.get_by_text(f"Next: {text}")).to_be_visible()
+
+    def expect_ringing(self, number: str, queue: str | None = None) -> None:
+        expect(self.incoming).to_be_visible()
+        expect(self.incoming).to_contain_text(number)
+        if queue:
+            expect(self.incoming.get_by_text(f"Queue: {queue}")).to_be_visible()
+
+    def expect_offer_from(self, kind: str, agent_name: str, note: str | None = None) -> None:
+        """kind is "Transfer" or "Consult"."""
+        expect(self.incoming.get_by_text(f"{kind} from {agent_name}")).to_be_visible()
+        if note:
+            expect(self.incoming).to_contain_text(note)
+
+    def expect_not_ringing(self) -> None:
+        expect(self.incoming).to_be_hidden()
+
+    def expect_connected(self, number: str | None = None) -> None:
+        expect(self.active_call.get_by_text("Connected", exact=True)).to_be_visible()
+        if number:
+            expect(self.active_call).to_contain_text(number)
+
+    def expect_on_hold(self) -> None:
+        expect(self.active_call.get_by_text("On hold", exact=True)).to_be_visible()
+        expect(self.active_call.get_by_role("button", name="Resume")).to_be_visible()
+
+    def expect_muted(self, muted: bool) -> None:
+        expect(self.active_call.get_by_role("button", name="Unmute" if muted else "Mute")).to_be_visible()
+
+    def expect_digits_sent(self, digits: str) -> None:
+        expect(self.active_call.get_by_text(f"Sent: {digits}")).to_be_visible()
+
+    def expect_no_active_call(self) -> None:
+        expect(self.active_call).to_be_hidden()
+
+    def expect_customer_hung_up(self) -> None:
+        expect(self.frame.get_by_text("Customer hung up")).to_be_visible()
+
+    # -- intents ---------------------------------------------------------------------------
+    def answer(self) -> None:
+        self.incoming.get_by_role("button", name="Answer").click()
+        expect(self.active_call).to_be_visible()
+
+    def reject(self) -> None:
+        self.incoming.get_by_role("button", name="Reject").click()
+        expect(self.incoming).to_be_hidden()
+
+    def put_on_hold(self) -> None:
+        self.active_call.get_by_role("button", name="Hold").click()
+        self.expect_on_hold()
+
+    def resume(self) -> None:
+        self.active_call.get_by_role("button", name="Resume").click()
+        expect(self.active_call.get_by_role("button", name="Hold")).to_be_visible()
+
+    def mute(self) -> None:
+        self.active_call.get_by_role("button", name="Mute", exact=True).click()
+        self.expect_muted(True)
+
+    def unmute(self) -> None:
+        self.active_call.get_by_role("button", name="Unmute").click()
+        self.expect_muted(False)
+
+    def press_keys(self, digits: str) -> None:
+        if not self.keypad.is_visible():
+            self.active_call.get_by_role("button", name="Keypad").click()
+        sent = ""
+        for digit in digits:
+            self.keypad.get_by_role("button", name=digit, exact=True).click()
+            sent += digit
+            self.expect_digits_sent(sent)  # each press lands before the next one
+
+    def transfer(self, kind: str, target: str, note: str = "") -> None:
+        """kind: "cold" or "warm"; target as the menu shows it, e.g. "Queue: sales" or "Agent: Leo Park"."""
+        self.active_call.get_by_role("button", name="Transfer", exact=True).click()
+        self.frame.get_by_role("radio", name=f"{kind.capitalize()} transfer").check()
+        self.frame.get_by_label("Transfer to").select_option(label=target)
+        if note:
+            self.frame.get_by_label("Transfer note").fill(note)
+        button = "Transfer" if kind == "cold" else "Consult"
+        self.frame.get_by_role("button", name=button, exact=True).last.click()
+
+    def complete_transfer(self) -> None:
+        self.frame.get_by_role("button", name="Complete transfer").click()
+        expect(self.active_call).to_be_hidden()
+
+    def cancel_consult(self) -> None:
+        self.frame.get_by_role("button", name="Cancel consult").click()
+        expect(self.frame.get_by_role("button", name="Complete transfer")).to_be_hidden()
+
+    def expect_consulting(self) -> None:
+        expect(self.frame.get_by_role("button", name="Complete transfer")).to_be_enabled()
+
+    def hang_up(self) -> None:
+        self.active_call.get_by_role("button", name="Hang up").click()
+        expect(self.wrap_up.form).to_be_visible()
+
+
+def state_label(state: str, reason: str | None = None) -> str:
+    """How the softphone words an agent state (kept next to the page that shows it)."""
+    labels = {"AVAILABLE": "Available", "RESERVED": "Ringing", "ON_INTERACTION": "On call",
+              "ACW": "After call work", "OFFLINE": "Offline"}
+    if state == "NOT_READY":
+        return f"Not ready ({reason})" if reason else "Not ready"
+    return labels[state]
+
+
+__all__ = ["Softphone", "state_label"]

@@ -1,0 +1,120 @@
+"""Steps every area shares: who is logged in, who the customers are, calls, and the clock."""
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, then, when
+
+from fixtures.eventually import eventually
+from pages.softphone import state_label
+
+CUSTOMER = r'a customer "(?P<name>[^"]+)"'
+
+
+# --- actors ---------------------------------------------------------------------------------------
+
+@given(parsers.re(r'the (?P<role>agent|trainee|second agent|supervisor) "(?P<name>[^"]+)" is logged in and Available'))
+def agent_logged_in_available(role, name, actors, desktop, journey, cti):
+    user = actors.user(name)
+    assert actors.role_of(name) == role.replace(" ", "_") or role == "agent" and actors.role_of(name) == "second_agent", \
+        f"{name} is the {actors.role_of(name)}, not the {role}"
+    cti.set_state(user.username, "AVAILABLE")
+    desktop.console(name).softphone.expect_state("Available")
+    eventually(lambda: cti.agent(user.username), until=lambda a: a["state"] == "AVAILABLE",
+               description=f"{name} AVAILABLE in the CTI")
+    journey.desk_agent = journey.desk_agent or name
+
+
+@given(parsers.parse('the supervisor "{name}" is watching the supervisor board'), target_fixture="board")
+def supervisor_watching(name, desktop):
+    return desktop.supervisor_board(name)
+
+
+# --- customers ------------------------------------------------------------------------------------
+
+@given(parsers.re(CUSTOMER + r" with (?P<cases>\d+) open cases?$"))
+def customer_with_cases(name, cases, personas):
+    personas.customer(name, open_cases=int(cases))
+
+
+@given(parsers.re(CUSTOMER + r' with (?P<cases>\d+) open cases?, (?P<orders>\d+) recent orders? '
+                              r'and billing status "(?P<billing>[^"]+)"'))
+def customer_with_360(name, cases, orders, billing, personas):
+    personas.customer(name, open_cases=int(cases), recent_orders=int(orders), billing_status=billing)
+
+
+# --- calls ----------------------------------------------------------------------------------------
+
+@when(parsers.re(r'(?P<caller>.+?) calls the (?P<queue>support|sales|billing) line$'))
+def customer_calls(caller, queue, personas, cti, journey):
+    journey.track_call(cti.simulate_call(from_number=personas[caller].phone, queue=queue))
+
+
+@given(parsers.re(r'(?P<agent>\w+) is on a call with (?P<caller>\w+)$'))
+def agent_on_call(agent, caller, personas, cti, desktop, journey):
+    journey.track_call(cti.simulate_call(from_number=personas[caller].phone, queue="support"))
+    softphone = desktop.console(agent).softphone
+    softphone.expect_ringing(personas[caller].phone)
+    softphone.answer()
+    softphone.expect_connected(personas[caller].phone)
+
+
+@when(parsers.parse("{agent} answers the call"))
+def agent_answers(agent, desktop):
+    desktop.console(agent).softphone.answer()
+
+
+@when(parsers.re(r"(?P<who>\w+) hangs up$"))
+def someone_hangs_up(who, desktop, actors, cti, journey):
+    try:
+        actors.role_of(who)
+    except KeyError:  # not one of the agents: the customer leaves the call
+        cti.customer_hangup(journey.require_call())
+    else:
+        desktop.console(who).softphone.hang_up()
+
+
+@then(parsers.parse("{agent}'s softphone rings with {caller}'s number"))
+def softphone_rings(agent, caller, personas, desktop, cti, actors, journey):
+    desktop.console(agent).softphone.expect_ringing(personas[caller].phone)
+    username = actors.user(agent).username
+    eventually(lambda: cti.interaction(journey.require_call()),
+               until=lambda i: i["state"] == "offered" and i["agent"] == username,
+               description=f"the call offered to {agent} in the CTI")
+
+
+@then(parsers.parse("{agent}'s softphone rings with {caller}'s number on the \"{queue}\" queue"))
+def softphone_rings_on_queue(agent, caller, queue, personas, desktop, cti, actors, journey):
+    desktop.console(agent).softphone.expect_ringing(personas[caller].phone, queue=queue)
+    username = actors.user(agent).username
+    eventually(lambda: cti.interaction(journey.require_call()),
+               until=lambda i: i["state"] == "offered" and i["agent"] == username and i["queue"] == queue,
+               description=f"the call offered to {agent} on {queue} in the CTI")
+
+
+@then(parsers.parse('{agent}\'s softphone shows the state "{state}"'))
+def softphone_shows_state(agent, state, desktop, cti, actors):
+    desktop.console(agent).softphone.expect_state(state)
+    username = actors.user(agent).username
+    eventually(lambda: cti.agent(username), until=lambda a: state_label(a["state"], a.get("reason")) == state,
+               description=f"{agent} {state!r} in the CTI")
+
+
+@then(parsers.parse('the CRM has logged an inbound call for {caller} in progress'))
+def crm_logged_call_in_progress(caller, personas, crm, journey):
+    eventually(lambda: crm.activity(journey.require_call()),
+               until=lambda a: a["contact_id"] == personas[caller].id and a["status"] == "in_progress"
+               and a["direction"] == "inbound",
+               description=f"an in-progress inbound call log for {caller} in the CRM")
+
+
+@then(parsers.parse('the CRM shows {agent} as "{status}"'))
+def crm_presence_is(agent, status, crm, actors):
+    username = actors.user(agent).username
+    eventually(lambda: crm.presence(username), until=lambda p: p["status"] == status,
+               description=f"{agent}'s CRM presence {status}")
+
+
+# --- the clock ------------------------------------------------------------------------------------
+
+@when(parsers.re(r"(?P<seconds>\d+) seconds pass(?: (?P<context>.+))?$"))
+def time_passes(seconds, sandbox_admin):
+    sandbox_admin.advance_clock(int(seconds))
