@@ -19,6 +19,7 @@ pytest_plugins = [
     "fixtures.actors",
     "fixtures.personas",
     "fixtures.desktop",
+    "fixtures.step_check",
     *sorted(
         f"steps.{path.stem}"
         for path in (_ROOT / "steps").glob("*.py")

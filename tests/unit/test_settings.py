@@ -1,0 +1,99 @@
+from pathlib import Path
+
+import pytest
+
+from fixtures.settings import Settings, SettingsError, load_settings
+
+
+def write_pyproject(tmp_path: Path, body: str = "") -> Path:
+    path = tmp_path / "pyproject.toml"
+    path.write_text("[project]\nname='x'\n\n[tool.deskcheck]\n" + body)
+    return path
+
+
+def test_defaults_start_the_sandbox(tmp_path):
+    settings = load_settings(write_pyproject(tmp_path), environ={})
+    assert settings.use_sandbox
+    assert settings.ui_timeout_ms == 5000
+    assert settings.eventually_timeout_s == 5
+    assert settings.client_id == "deskcheck-suite"
+    assert settings.client_secret == "suite-secret"
+    assert settings.headless is True
+
+
+def test_layers_pyproject_then_env_file_then_environment(tmp_path):
+    pyproject = write_pyproject(tmp_path, "ui_timeout_ms = 7000\ntoken_ttl = 60\n")
+    env_file = tmp_path / "staging.env"
+    env_file.write_text("# staging\nDESKCHECK_UI_TIMEOUT_MS=8000\nDESKCHECK_CLIENT_SECRET='s3cr3t-from-file'\n"
+                        "DESKCHECK_CRM_URL=https://crm.example.test/\nDESKCHECK_CTI_URL=https://cti.example.test\n")
+    settings = load_settings(pyproject, environ={"DESKCHECK_ENV_FILE": str(env_file), "DESKCHECK_UI_TIMEOUT_MS": "9000",
+                                                 "DESKCHECK_HEADLESS": "false"})
+    assert settings.ui_timeout_ms == 9000
+    assert settings.token_ttl == 60
+    assert settings.client_secret == "s3cr3t-from-file"
+    assert settings.crm_url == "https://crm.example.test"
+    assert settings.headless is False
+    assert not settings.use_sandbox
+
+
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"DESKCHECK_UI_TIMEOUT_MS": "soon"}, "ui_timeout_ms"),
+        ({"DESKCHECK_EVENTUALLY_TIMEOUT_S": "five"}, "eventually_timeout_s"),
+        ({"DESKCHECK_HEADLESS": "maybe"}, "headless"),
+        ({"DESKCHECK_CRM_URL": "crm.example.test", "DESKCHECK_CTI_URL": "http://cti"}, "crm_url"),
+        ({"DESKCHECK_BROWSER_WS": "http://grid:3000"}, "browser_ws"),
+        ({"DESKCHECK_CRM_URL": "http://crm:1"}, "cti_url"),
+    ],
+)
+def test_bad_value_names_the_setting(tmp_path, environ, named):
+    with pytest.raises(SettingsError, match=named):
+        load_settings(write_pyproject(tmp_path), environ=environ)
+
+
+def test_unknown_key_in_pyproject_is_refused(tmp_path):
+    with pytest.raises(SettingsError, match="ui_timeout"):
+        load_settings(write_pyproject(tmp_path, "ui_timeout = 3\n"), environ={})
+
+
+def test_non_numeric_timeout_in_pyproject_names_the_setting(tmp_path):
+    with pytest.raises(SettingsError, match="'ui_timeout_ms'.*pyproject"):
+        load_settings(write_pyproject(tmp_path, "ui_timeout_ms = 'fast'\n"), environ={})
+
+
+def test_secret_is_refused_in_pyproject(tmp_path):
+    with pytest.raises(SettingsError, match="client_secret.*secret"):
+        load_settings(write_pyproject(tmp_path, "client_secret = 'oops'\n"), environ={})
+
+
+def test_secret_never_shows_in_repr_str_or_masked(tmp_path):
+    settings = load_settings(write_pyproject(tmp_path), environ={"DESKCHECK_CLIENT_SECRET": "hunter2-very-secret"})
+    for text in (repr(settings), str(settings), str(settings.masked())):
+        assert "hunter2-very-secret" not in text
+        assert "client_secret='***'" in text or "'client_secret': '***'" in text
+
+
+def test_bad_secret_value_is_not_echoed():
+    # even an error about a secret must not print it
+    from fixtures.settings import _coerce
+
+    with pytest.raises(SettingsError) as info:
+        _coerce("client_secret", 12345, "test")
+    assert "12345" not in str(info.value)
+
+
+def test_malformed_env_file_line_is_reported(tmp_path):
+    env_file = tmp_path / "bad.env"
+    env_file.write_text("DESKCHECK_UI_TIMEOUT_MS 3000\n")
+    with pytest.raises(SettingsError, match="bad.env:1"):
+        load_settings(write_pyproject(tmp_path), environ={"DESKCHECK_ENV_FILE": str(env_file)})
+
+
+def test_settings_are_frozen():
+    with pytest.raises(AttributeError):
+        Settings().ui_timeout_ms = 1  # type: ignore[misc]
+
+
+def test_repository_pyproject_loads():
+    assert load_settings(environ={}).use_sandbox
