@@ -1,0 +1,58 @@
+"""The suite's fixtures against the real sandbox: target, API clients, events, actors and login reuse."""
+
+import httpx
+
+from fixtures.eventually import eventually
+
+
+def test_target_is_up(target):
+    assert target.crm_url.startswith("http://127.0.0.1:") and target.cti_url.startswith("http://127.0.0.1:")
+    for url in (target.crm_url, target.cti_url):
+        assert httpx.get(f"{url}/healthz").status_code == 200
+
+
+def test_api_clients_authenticate_and_pass_the_correlation_id(crm, cti):
+    assert isinstance(crm.contacts(q="zzz-nobody"), list)
+    assert isinstance(cti.agents(), list)
+    with crm.correlated("smoke-journey-1"):
+        response = crm.request("GET", "/api/dispositions")
+    assert response.status_code == 200
+    assert response.headers.get("X-Correlation-Id") == "smoke-journey-1"
+
+
+def test_expired_token_is_refreshed_after_the_clock_jumps(crm, sandbox_admin, settings):
+    crm.contacts(q="before")
+    before = crm.token_requests
+    sandbox_admin.advance_clock(settings.token_ttl + 5)
+    crm.contacts(q="after")  # the server now says 401: one refresh and a retry
+    assert crm.token_requests == before + 1
+
+
+def test_event_recorder_sees_what_the_crm_emits(crm, events):
+    contact = crm.create_contact("Smoke", "Recorder", "+1 555 0100 777")
+    got = events.wait_for("contact.created", system="crm", where=lambda e: e["data"].get("id") == contact["id"])
+    assert got["source"] == "crm"
+
+
+def test_actor_logs_in_once_and_reuses_the_session(actors, actor_sessions):
+    page = actors.page("agent")
+    assert page.url.endswith("/console")
+    page.get_by_text("Signed in as Maya").wait_for()
+    logins = actor_sessions.logins
+    second_tab = actors.new_page("Maya")
+    assert second_tab.url.endswith("/console")
+    assert actor_sessions.logins == logins
+
+
+def test_next_scenario_reuses_the_stored_login_and_agents_are_reset(actors, actor_sessions, cti):
+    logins = actor_sessions.logins
+    user = actors.user("agent")
+    actors.page("agent").get_by_text("Signed in as Maya").wait_for()
+    assert actor_sessions.logins == logins, "the stored state of the previous test was not reused"
+    cti.set_state(user.username, "AVAILABLE")
+
+
+def test_agents_used_by_the_previous_test_are_offline(cti, actors):
+    username = actors.sessions.user("agent").username
+    eventually(lambda: cti.agent(username), until=lambda a: a["state"] == "OFFLINE",
+               description="the agent set OFFLINE by the previous test's clean-up")
