@@ -1,0 +1,352 @@
+"""crm REST API: users, contacts and 360 data, screen pops, activities, dispositions, presence."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from ..platform import correlation
+from ..platform.auth import Principal
+from ..platform.faults import EdgeError
+from ..platform.system import System
+from .phone import PhoneError, normalize_phone, try_normalize_phone
+from .store import BILLING_STATUSES, DEFAULT_QUEUES, Conflict, Crm, Forbidden, Invalid, NotFound
+from .visibility import ROLES, hidden_fields, is_user
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+Name = Field(min_length=1, max_length=100)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _phone(value: str) -> str:
+    try:
+        return normalize_phone(value)
+    except PhoneError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _email(value: str | None) -> str | None:
+    if value in (None, ""):
+        return None
+    if not EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
+def _birth_date(value: str | None) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+PhoneText = Annotated[str, AfterValidator(_phone)]
+EmailText = Annotated[str | None, AfterValidator(_email)]
+BirthDate = Annotated[str | None, AfterValidator(_birth_date)]
+
+
+class Tolerant(BaseModel):
+    """Integration payloads (from cti, from the softphone via the console): unknown keys are ignored."""
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class UserIn(Strict):
+    username: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{1,39}$")
+    password: str = Field(min_length=4, max_length=200)
+    name: str = Name
+    role: Literal["agent", "trainee", "supervisor"]
+    queues: list[Literal["support", "sales", "billing"]] = Field(default_factory=lambda: list(DEFAULT_QUEUES))
+
+
+class ContactIn(Strict):
+    first_name: str = Name
+    last_name: str = Name
+    phone: PhoneText
+    email: EmailText = None
+    account_number: str | None = Field(default=None, max_length=40)
+    date_of_birth: BirthDate = None
+    tax_id: str | None = Field(default=None, max_length=40)
+    do_not_call: bool = False
+    email_opt_out: bool = False
+
+    @field_validator("account_number", "tax_id")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+
+class ContactPatch(Strict):
+    first_name: str | None = Field(default=None, min_length=1, max_length=100)
+    last_name: str | None = Field(default=None, min_length=1, max_length=100)
+    phone: PhoneText | None = None
+    email: EmailText = None
+    account_number: str | None = Field(default=None, max_length=40)
+    date_of_birth: BirthDate = None
+    tax_id: str | None = Field(default=None, max_length=40)
+    do_not_call: bool | None = None
+    email_opt_out: bool | None = None
+
+
+class CaseIn(Strict):
+    contact_id: int
+    subject: str = Field(min_length=1, max_length=200)
+    status: Literal["open", "pending", "closed"] = "open"
+
+
+class OrderIn(Strict):
+    contact_id: int
+    number: str = Field(min_length=1, max_length=40)
+    total: float = Field(ge=0, le=10_000_000)
+    status: Literal["placed", "shipped", "delivered", "cancelled", "returned"] = "placed"
+    placed_at: str | None = None
+
+
+class BillingIn(Strict):
+    status: Literal["current", "overdue", "pending_payment"]
+    balance: float = Field(ge=-10_000_000, le=10_000_000)
+
+
+class ScreenPopIn(Tolerant):
+    interaction_id: str = Field(min_length=1, max_length=100)
+    phone: str | None = Field(default=None, max_length=40)
+    account_number: str | None = Field(default=None, max_length=40)
+    queue: str | None = Field(default=None, max_length=40)
+    direction: Literal["inbound", "outbound"] = "inbound"
+    transfer_note: str | None = Field(default=None, max_length=1000)
+    transferred_by: str | None = Field(default=None, max_length=100)
+    correlation_id: str | None = Field(default=None, max_length=128)
+    agent: str | None = Field(default=None, max_length=40, description="service clients only: pop on behalf of this agent")
+    restore: bool = Field(default=False, description="the softphone re-sent the pop after a console reload")
+
+
+class ActivityIn(Tolerant):
+    status: Literal["in_progress", "completed"] | None = None
+    direction: Literal["inbound", "outbound"] | None = None
+    from_number: str | None = Field(default=None, max_length=40)
+    queue: str | None = Field(default=None, max_length=40)
+    contact_id: int | None = None
+    agent: str | None = Field(default=None, max_length=40)
+    disposition: str | None = Field(default=None, max_length=40)
+    notes: str | None = Field(default=None, max_length=5000)
+    wrapup_seconds: float | None = Field(default=None, ge=0)
+    hold_seconds: float | None = Field(default=None, ge=0)
+    muted_seconds: float | None = Field(default=None, ge=0)
+    dtmf: str | None = Field(default=None, max_length=200)
+    transfers: Any = None
+    correlation_id: str | None = Field(default=None, max_length=128)
+
+
+class ContactChoiceIn(Strict):
+    contact_id: int
+
+
+class PresenceIn(Strict):
+    status: Literal["Online", "Busy", "Offline"]
+    reason: str | None = Field(default=None, max_length=60)
+    source: Literal["crm", "cti"] = "crm"
+
+
+def _raise_http(exc: Exception) -> None:
+    if isinstance(exc, NotFound):
+        raise HTTPException(404, str(exc))
+    if isinstance(exc, Conflict):
+        raise HTTPException(409, str(exc))
+    if isinstance(exc, Invalid):
+        raise HTTPException(422, str(exc))
+    if isinstance(exc, Forbidden):
+        raise HTTPException(403, str(exc))
+    raise exc
+
+
+def build_api(system: System, crm: Crm) -> APIRouter:
+    router = system.router(prefix="/api", dependencies=[Depends(system.auth)])
+
+    def call(fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (NotFound, Conflict, Invalid, Forbidden) as exc:
+            _raise_http(exc)
+
+    def refuse_hidden_writes(principal: Principal, fields: set[str]) -> None:
+        """A role may not write a field it may not read (no blind overwrites of a tax id)."""
+        blocked = sorted(fields & set(hidden_fields(principal)))
+        if blocked:
+            raise HTTPException(403, f"role {principal.role} may not set {', '.join(blocked)}")
+
+    # -- users ---------------------------------------------------------------------------------
+    @router.get("/users/me", name="crm.users.me", tags=["users"])
+    def me(principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        user = crm.user(principal.name) if is_user(principal) else None
+        if user is None:
+            return {"username": principal.name, "name": principal.name, "role": principal.role, "kind": principal.kind,
+                    "hidden_fields": []}
+        return {**user, "kind": principal.kind, "hidden_fields": hidden_fields(principal)}
+
+    @router.get("/users", name="crm.users.list", tags=["users"])
+    def list_users() -> dict[str, Any]:
+        return {"users": crm.users()}
+
+    @router.get("/users/{username}", name="crm.users.get", tags=["users"])
+    def get_user(username: str) -> dict[str, Any]:
+        user = crm.user(username)
+        if user is None:
+            raise HTTPException(404, f"no user {username}")
+        return user
+
+    @router.post("/users", status_code=201, name="crm.users.create", tags=["users"])
+    def create_user(body: UserIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        if is_user(principal) and principal.role != "supervisor":
+            raise HTTPException(403, "only supervisors and service clients create users")
+        if crm.user(body.username) is not None:
+            raise HTTPException(409, f"user {body.username!r} already exists")
+        try:  # the agent must exist in cti before the user can log in to the console
+            system.peers["cti"].request("POST", "/api/agents", edge="agents", json={
+                "username": body.username, "name": body.name, "role": body.role, "queues": body.queues})
+        except EdgeError as exc:
+            if "HTTP 409" not in exc.reason:  # already an agent in cti (its own seed): fine
+                raise HTTPException(502, f"could not create the cti agent: {exc.reason}")
+        return call(crm.insert_user, body.username, body.password, body.name, body.role, list(body.queues))
+
+    # -- contacts ------------------------------------------------------------------------------
+    @router.get("/contacts", name="crm.contacts.list", tags=["contacts"])
+    def list_contacts(q: str | None = Query(default=None, max_length=100), phone: str | None = Query(default=None, max_length=40),
+                      account_number: str | None = Query(default=None, max_length=40),
+                      principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        normalized = None
+        if phone:
+            try:
+                normalized = normalize_phone(phone)
+            except PhoneError as exc:
+                raise HTTPException(422, str(exc))
+        return {"contacts": crm.search_contacts(principal, q=q, phone=normalized, account_number=account_number)}
+
+    @router.post("/contacts", status_code=201, name="crm.contacts.create", tags=["contacts"])
+    def create_contact(body: ContactIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        fields = body.model_dump()
+        refuse_hidden_writes(principal, {k for k, v in fields.items() if v not in (None, False)})
+        contact_id = call(crm.create_contact, fields)
+        return crm.contact(contact_id, principal)
+
+    @router.get("/contacts/{contact_id}", name="crm.contacts.get", tags=["contacts"])
+    def get_contact(contact_id: int, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        return call(crm.contact, contact_id, principal)
+
+    @router.patch("/contacts/{contact_id}", name="crm.contacts.update", tags=["contacts"])
+    def update_contact(contact_id: int, body: ContactPatch, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        changes = body.model_dump(exclude_unset=True)
+        for required in ("first_name", "last_name", "phone", "do_not_call", "email_opt_out"):
+            if required in changes and changes[required] is None:
+                raise HTTPException(422, f"invalid request: {required}: may not be null")
+        for optional in ("email", "account_number", "date_of_birth", "tax_id"):
+            if optional in changes and changes[optional] == "":
+                changes[optional] = None
+        refuse_hidden_writes(principal, set(changes))
+        call(crm.update_contact, contact_id, changes)
+        return crm.contact(contact_id, principal)
+
+    @router.put("/contacts/{contact_id}/billing", name="crm.contacts.billing", tags=["contacts"])
+    def set_billing(contact_id: int, body: BillingIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        refuse_hidden_writes(principal, {"billing.balance"})
+        return call(crm.set_billing, contact_id, body.status, body.balance)
+
+    @router.post("/cases", status_code=201, name="crm.cases.create", tags=["contacts"])
+    def create_case(body: CaseIn) -> dict[str, Any]:
+        if not crm.contact_exists(body.contact_id):
+            raise HTTPException(422, f"contact_id {body.contact_id} does not exist")
+        return call(crm.add_case, body.contact_id, body.subject, body.status)
+
+    @router.post("/orders", status_code=201, name="crm.orders.create", tags=["contacts"])
+    def create_order(body: OrderIn) -> dict[str, Any]:
+        if not crm.contact_exists(body.contact_id):
+            raise HTTPException(422, f"contact_id {body.contact_id} does not exist")
+        return call(crm.add_order, body.contact_id, body.number, body.total, body.status, body.placed_at)
+
+    # -- screen pops ---------------------------------------------------------------------------
+    def pop_answer(pop: dict[str, Any], principal: Principal, performed: bool) -> dict[str, Any]:
+        activity = crm.activity(pop["interaction_id"])
+        transferred_by_user = crm.user(pop["transferred_by"]) if pop["transferred_by"] else None
+        return {
+            **pop,
+            "contacts": [call(crm.contact, cid, principal, with_360=False) for cid in pop["contact_ids"]
+                         if crm.contact_exists(cid)],
+            "transferred_by_name": transferred_by_user["name"] if transferred_by_user else pop["transferred_by"],
+            "activity_id": activity["id"] if activity else None,
+            # the contact the call is linked to now (the agent may have chosen one since the pop)
+            "linked_contact_id": activity["contact_id"] if activity else None,
+            "contact_chosen_by": activity["contact_chosen_by"] if activity else None,
+            "repeated": not performed,
+        }
+
+    @router.post("/screenpops", name="crm.screenpop", tags=["screen pop"])
+    def screenpop(body: ScreenPopIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        if is_user(principal):
+            agent = principal.name
+        else:
+            agent = body.agent or principal.name
+        pop = body.model_dump()
+        pop["normalized_phone"] = try_normalize_phone(body.phone)
+        cid = correlation.current() or body.correlation_id
+        stored, performed = call(crm.perform_screenpop, pop, agent, cid)
+        return pop_answer(stored, principal, performed)
+
+    @router.get("/screenpops", name="crm.screenpops.list", tags=["screen pop"])
+    def list_screenpops(interaction_id: str, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        return {"screenpops": [pop_answer(p, principal, True) | {"repeated": None} for p in crm.screenpops(interaction_id)]}
+
+    # -- activities ----------------------------------------------------------------------------
+    @router.put("/activities/{interaction_id}", name="crm.activities.upsert", tags=["activities"])
+    def upsert_activity(interaction_id: str, body: ActivityIn) -> dict[str, Any]:
+        fields = body.model_dump(exclude={"status"})
+        if body.from_number:
+            fields["from_number"] = try_normalize_phone(body.from_number) or body.from_number
+        fields["correlation_id"] = body.correlation_id or correlation.current()
+        return call(crm.upsert_activity, interaction_id[:100], fields, body.status, contact_chosen_by="api")
+
+    @router.get("/activities/{interaction_id}", name="crm.activities.get", tags=["activities"])
+    def get_activity(interaction_id: str) -> dict[str, Any]:
+        activity = crm.activity(interaction_id)
+        if activity is None:
+            raise HTTPException(404, f"no activity for interaction {interaction_id}")
+        return activity
+
+    @router.post("/activities/{interaction_id}/contact", name="crm.activities.choose_contact", tags=["activities"])
+    def choose_contact(interaction_id: str, body: ContactChoiceIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        return call(crm.choose_contact, interaction_id, body.contact_id, principal.name)
+
+    @router.get("/activities", name="crm.activities.list", tags=["activities"])
+    def list_activities(contact_id: int | None = None, interaction_id: str | None = None) -> dict[str, Any]:
+        return {"activities": crm.activities(contact_id, interaction_id)}
+
+    # -- dispositions --------------------------------------------------------------------------
+    @router.get("/dispositions", name="crm.dispositions.list", tags=["dispositions"])
+    def list_dispositions(queue: str | None = None, include_system: bool = False) -> dict[str, Any]:
+        if queue and not crm.queue_known(queue):
+            raise HTTPException(404, f"no queue {queue}")
+        return {"dispositions": crm.dispositions(queue, include_system)}
+
+    # -- presence ------------------------------------------------------------------------------
+    @router.get("/presence/{username}", name="crm.presence.get", tags=["presence"])
+    def get_presence(username: str) -> dict[str, Any]:
+        return call(crm.presence, username)
+
+    @router.put("/presence/{username}", name="crm.presence.set", tags=["presence"])
+    def set_presence(username: str, body: PresenceIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        # cti's own pushes are never echoed back to cti, whatever they claim (no sync loop)
+        source = "cti" if principal.name == "cti-service" else body.source
+        if is_user(principal) and principal.name != username and principal.role != "supervisor":
+            raise HTTPException(403, "agents may only change their own presence")
+        reason = body.reason or None
+        presence, _changed = call(crm.set_presence, username, body.status, reason, source)
+        if source == "crm":
+            crm.push_presence_to_cti(username, body.status, reason)
+        return presence
+
+    return router
