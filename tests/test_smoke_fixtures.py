@@ -2,6 +2,7 @@
 
 import httpx
 
+from fixtures.actors import Actors
 from fixtures.eventually import eventually
 
 
@@ -34,25 +35,26 @@ def test_event_recorder_sees_what_the_crm_emits(crm, events):
     assert got["source"] == "crm"
 
 
-def test_actor_logs_in_once_and_reuses_the_session(actors, actor_sessions):
+def test_actor_logs_in_once_and_reuses_the_session(actors, actor_sessions, settings, target, cti):
     page = actors.page("agent")
     assert page.url.endswith("/console")
     page.get_by_text("Signed in as Maya").wait_for()
     logins = actor_sessions.logins
-    second_tab = actors.new_page("Maya")
-    assert second_tab.url.endswith("/console")
-    assert actor_sessions.logins == logins
+    assert actors.new_page("Maya").url.endswith("/console")  # a second tab
+    # the next scenario's crew gets a new context from the stored state: no new login
+    next_crew = Actors(actor_sessions, settings, target, cti)
+    try:
+        next_crew.page("agent").get_by_text("Signed in as Maya").wait_for()
+    finally:
+        next_crew.close(failed=False)
+    assert actor_sessions.logins == logins, "the stored login state was not reused"
 
 
-def test_next_scenario_reuses_the_stored_login_and_agents_are_reset(actors, actor_sessions, cti):
-    logins = actor_sessions.logins
-    user = actors.user("agent")
-    actors.page("agent").get_by_text("Signed in as Maya").wait_for()
-    assert actor_sessions.logins == logins, "the stored state of the previous test was not reused"
-    cti.set_state(user.username, "AVAILABLE")
-
-
-def test_agents_used_by_the_previous_test_are_offline(cti, actors):
-    username = actors.sessions.user("agent").username
+def test_clean_up_sets_the_scenarios_agents_offline(actor_sessions, settings, target, cti):
+    crew = Actors(actor_sessions, settings, target, cti)
+    username = crew.user("second_agent").username
+    cti.set_state(username, "AVAILABLE")
+    eventually(lambda: cti.agent(username), until=lambda a: a["state"] == "AVAILABLE")
+    assert crew.reset_agents([]) == []
     eventually(lambda: cti.agent(username), until=lambda a: a["state"] == "OFFLINE",
-               description="the agent set OFFLINE by the previous test's clean-up")
+               description="the agent set OFFLINE by the clean-up")
