@@ -1,0 +1,392 @@
+// The embedded softphone: renders GET /api/me, refreshes on every cti event (SSE), talks to the crm
+// console through an origin-checked postMessage bridge. All state comes from the server, so a reload
+// shows the same thing (including the wrap-up draft).
+"use strict";
+
+const CONFIG = window.CTI_CONFIG || {};
+const CRM_ORIGIN = CONFIG.crmOrigin || "";
+const EMBEDDED = window.parent !== window;
+const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
+const EVENT_TYPES = [
+  "agent.state_changed", "agent.next_state_queued", "agent.created", "agent.updated", "queue.updated",
+  ...["queued", "offered", "connected", "held", "resumed", "muted", "unmuted", "dtmf", "transfer_started",
+    "consult_offered", "consult_connected", "transferred", "transfer_cancelled", "ended", "wrapup_started",
+    "wrapup_draft_saved", "completed", "missed", "rejected", "abandoned"].map((t) => "interaction." + t),
+];
+
+const $ = (id) => document.getElementById(id);
+let me = null;             // the last snapshot
+let clockSkew = 0;         // sandbox clock minus browser clock, in ms
+let wrapupFor = null;      // interaction id the wrap-up form was filled for
+const restoredThisLoad = new Set();
+
+// ---- server calls ----------------------------------------------------------------------------------
+async function api(method, path, body) {
+  const response = await fetch(path, {
+    method, credentials: "same-origin",
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let data = null;
+  try { data = await response.json(); } catch (e) { data = null; }
+  if (!response.ok) throw new Error((data && data.detail) || `HTTP ${response.status}`);
+  return data;
+}
+
+let actions = Promise.resolve();
+// Actions run one after another (three keypad presses arrive in order), then the view refreshes.
+function act(fn) {
+  actions = actions.then(fn).then(() => showError(null), (err) => showError(err.message)).then(refresh);
+  return actions;
+}
+
+function showError(message) {
+  $("error").hidden = !message;
+  $("error").textContent = message ? `Action failed: ${message}` : "";
+}
+
+let fetching = false, again = false;
+async function refresh() {
+  if (fetching) { again = true; return; }
+  fetching = true;
+  try {
+    do {
+      again = false;
+      render(await api("GET", "/api/me"));
+    } while (again);
+  } catch (err) {
+    showError(err.message);
+  } finally {
+    fetching = false;
+  }
+}
+
+// ---- bridge to the crm console ---------------------------------------------------------------------
+function post(type, payload) {
+  if (!EMBEDDED || !CRM_ORIGIN) return;
+  window.parent.postMessage({ deskcheck: 1, type, payload }, CRM_ORIGIN);
+}
+
+function once(key) {  // true the first time a key is seen in this browser tab
+  if (sessionStorage.getItem(key)) return false;
+  sessionStorage.setItem(key, "1");
+  return true;
+}
+
+window.addEventListener("message", (event) => {
+  if (!CRM_ORIGIN || event.origin !== CRM_ORIGIN) return;  // only the crm console may drive the softphone
+  const message = event.data;
+  if (!message || message.deskcheck !== 1 || !me) return;
+  const payload = message.payload || {};
+  if (message.type === "setPresence") {
+    const body = { status: payload.status };
+    if (payload.reason) body.reason = payload.reason;
+    act(() => api("POST", `/api/agents/${encodeURIComponent(me.agent.username)}/presence`, body));
+  } else if (message.type === "clickToDial") {
+    $("outbound").hidden = false;
+  }
+});
+
+function bridge(snapshot) {
+  const agent = snapshot.agent;
+  const presenceKey = `${agent.state}|${agent.reason || ""}`;
+  if (sessionStorage.getItem("presence") !== presenceKey) {
+    sessionStorage.setItem("presence", presenceKey);
+    post("presenceChanged", { state: agent.state, reason: agent.reason, crm_status: agent.crm_status });
+  }
+  const call = snapshot.interaction;
+  if (call && call.my_offer && call.my_offer.offer_id) {
+    const offer = call.my_offer;
+    const pop = {
+      interaction_id: call.id, phone: call.from_number,
+      account_number: call.attributes && call.attributes.verified ? (call.attributes.account_number || null) : null,
+      queue: call.queue, direction: call.direction,
+      transfer_note: offer.kind === "call" ? null : offer.note, transferred_by: offer.kind === "call" ? null : offer.from_name,
+    };
+    if (call.view === "incoming" && once(`popped:${offer.offer_id}`)) {
+      restoredThisLoad.add(offer.offer_id);
+      post("screenPop", pop);
+    } else if (sessionStorage.getItem(`popped:${offer.offer_id}`) && !restoredThisLoad.has(offer.offer_id)) {
+      restoredThisLoad.add(offer.offer_id);  // the console was reloaded: pop the same call again
+      post("screenPop", { ...pop, restore: true });
+    }
+    sessionStorage.setItem(`live:${call.id}`, "1");
+    if (call.view === "wrapup" && once(`ended:${call.id}`)) post("callEnded", { interaction_id: call.id });
+  }
+  const last = snapshot.last_interaction;
+  if (last && sessionStorage.getItem(`live:${last.id}`)) {
+    if (once(`ended:${last.id}`)) post("callEnded", { interaction_id: last.id, state: last.state });
+    if (last.state === "completed" && last.agent === agent.username && once(`logged:${last.id}`)) {
+      post("saveLog", { interaction_id: last.id, disposition: last.disposition, notes: last.notes,
+                        wrapup_seconds: last.wrapup_seconds });
+    }
+  }
+}
+
+// ---- rendering -------------------------------------------------------------------------------------
+function show(id, visible) { $(id).hidden = !visible; }
+function text(id, value) { $(id).textContent = value == null ? "" : value; }
+
+function render(snapshot) {
+  me = snapshot;
+  clockSkew = Date.parse(snapshot.now) - Date.now();
+  const agent = snapshot.agent;
+  text("agent-name", agent.name);
+  text("agent-state", agent.state_label);
+  show("next-state", !!agent.next_state);
+  text("next-state", agent.next_state ? `Next: ${agent.next_state_label}` : "");
+  renderPresence(agent);
+
+  const call = snapshot.interaction;
+  const view = call ? call.view : "none";
+  renderIncoming(view === "incoming" ? call : null);
+  renderActive(view === "active" || view === "consult" ? call : null, view);
+  renderWrapup(view === "wrapup" ? call : null);
+  renderLast(view === "none" ? snapshot.last_interaction : null);
+  bridge(snapshot);
+}
+
+function renderPresence(agent) {
+  const select = $("presence");
+  if (document.activeElement === select) return;
+  const state = agent.next_state || agent.state;
+  const reason = agent.next_state ? agent.next_reason : agent.reason;
+  const value = state === "NOT_READY" ? `NOT_READY:${reason}` : state;
+  const option = [...select.options].find((o) => o.value === value);
+  select.selectedIndex = option ? option.index : -1;  // e.g. Ringing or Not ready (Missed): nothing picked
+}
+
+$("presence").addEventListener("change", (event) => {
+  const [state, reason] = event.target.value.split(":");
+  const body = reason ? { state, reason } : { state };
+  act(() => api("POST", `/api/agents/${encodeURIComponent(me.agent.username)}/state`, body));
+  event.target.blur();
+});
+
+function renderIncoming(call) {
+  show("incoming", !!call);
+  if (!call) return;
+  const offer = call.my_offer || {};
+  text("incoming-number", call.from_number);
+  text("incoming-queue", `Queue: ${call.queue}`);
+  const from = offer.kind === "transfer" ? `Transfer from ${offer.from_name}` :
+    offer.kind === "consult" ? `Consult from ${offer.from_name}` : "";
+  show("incoming-from", !!from);
+  text("incoming-from", from);
+  show("incoming-note", !!(from && offer.note));
+  text("incoming-note", offer.note);
+}
+
+function renderActive(call, view) {
+  show("active", !!call);
+  if (!call) {
+    show("keypad", false); show("transfer-form", false);
+    $("keypad-toggle").setAttribute("aria-expanded", "false");
+    return;
+  }
+  const consultTarget = view === "consult";   // I was consulted: I talk to the first agent
+  const consult = call.consult;               // I consult someone: the customer waits on hold
+  text("active-number", call.from_number);
+  text("active-status", consultTarget ? `Consult from ${call.my_offer.from_name}` : call.on_hold ? "On hold" : "Connected");
+  show("active-note", consultTarget && !!call.my_offer.note);
+  text("active-note", consultTarget ? call.my_offer.note : "");
+  show("consult-status", !!consult && !consultTarget);
+  if (consult && !consultTarget) {
+    text("consult-status", consult.state === "offered" ? `Consulting ${consult.to_name} · ringing` : `Consulting ${consult.to_name}`);
+  }
+  const owner = !consultTarget && !consult;
+  show("call-controls", owner);
+  show("hold", owner && !call.on_hold);
+  show("resume", owner && call.on_hold);
+  show("mute", owner && !call.muted);
+  show("unmute", owner && call.muted);
+  const transferOpen = owner && !$("transfer-form").hidden;
+  show("transfer-toggle", owner && !transferOpen);
+  if (!owner) { show("keypad", false); show("transfer-form", false); }
+  show("dtmf-sent", owner && !!call.dtmf);
+  text("dtmf-sent", call.dtmf ? `Sent: ${call.dtmf}` : "");
+  show("consult-controls", !!consult && !consultTarget);
+  $("complete-transfer").disabled = !(consult && consult.state === "connected");
+  show("hangup", owner || consultTarget);
+  fillTransferTargets(me.transfer_targets);
+}
+
+function fillTransferTargets(targets) {
+  const select = $("transfer-to");
+  if (document.activeElement === select) return;
+  const wanted = [
+    ...targets.queues.map((q) => ({ value: `queue:${q}`, label: `Queue: ${q}` })),
+    ...targets.agents.map((a) => ({ value: `agent:${a.username}`, label: `Agent: ${a.name}` })),
+  ];
+  const current = [...select.options].map((o) => o.value).join("|");
+  if (current === wanted.map((w) => w.value).join("|")) return;
+  const selected = select.value;
+  select.replaceChildren(...wanted.map((w) => new Option(w.label, w.value, false, w.value === selected)));
+}
+
+function renderLast(last) {
+  let message = "";
+  if (last) {
+    if (last.state === "completed") message = `Last call ${last.from_number} · completed${last.disposition ? " · " + last.disposition : ""}`;
+    else if (last.state === "abandoned") message = `Customer hung up before the call was answered (${last.from_number})`;
+    else if (last.state === "missed") message = `Missed call from ${last.from_number}`;
+    else if (last.state === "rejected") message = `Rejected call from ${last.from_number}`;
+    else message = `Last call ${last.from_number} · ${last.state}`;
+  }
+  show("last-call", !!message);
+  text("last-call", message);
+}
+
+// ---- wrap-up ---------------------------------------------------------------------------------------
+async function renderWrapup(call) {
+  show("wrapup", !!call);
+  if (!call) { wrapupFor = null; stopTimer(); return; }
+  text("wrapup-number", call.from_number);
+  show("customer-hung-up", call.ended_by === "customer");
+  if (wrapupFor !== call.id) {
+    wrapupFor = call.id;
+    const select = $("disposition");
+    select.replaceChildren(new Option("Choose…", ""));
+    try {
+      const catalogue = await api("GET", `/api/interactions/${call.id}/dispositions`);
+      for (const d of catalogue.dispositions) select.append(new Option(`${d.code} - ${d.label}`, d.code));
+    } catch (err) {
+      showError(`dispositions unavailable: ${err.message}`);
+    }
+    select.value = call.wrapup_draft.disposition || "";
+    $("notes").value = call.wrapup_draft.notes || "";
+  } else {
+    if (document.activeElement !== $("disposition") && !draftPending) $("disposition").value = call.wrapup_draft.disposition || "";
+    if (document.activeElement !== $("notes") && !draftPending) $("notes").value = call.wrapup_draft.notes || "";
+  }
+  updateDone();
+  if (call.wrapup_mode === "timeboxed" && call.wrapup_deadline) startTimer(Date.parse(call.wrapup_deadline));
+  else stopTimer();
+}
+
+function updateDone() {
+  const call = me && me.interaction;
+  const missing = !!call && call.wrapup_mode === "mandatory" && !$("disposition").value;
+  $("done").disabled = missing;
+  show("disposition-required", missing);
+}
+
+let draftTimer = null, draftPending = false;
+function saveDraft(delay) {
+  draftPending = true;
+  clearTimeout(draftTimer);
+  draftTimer = setTimeout(() => {
+    const id = wrapupFor;
+    const body = { disposition: $("disposition").value || null, notes: $("notes").value };
+    act(async () => {
+      try { if (id) await api("PUT", `/api/interactions/${id}/wrapup`, body); } finally { draftPending = false; }
+    });
+  }, delay);
+}
+
+$("disposition").addEventListener("change", () => { updateDone(); saveDraft(0); });
+$("notes").addEventListener("input", () => saveDraft(400));
+$("notes").addEventListener("blur", () => { if (draftPending) saveDraft(0); });
+
+$("wrapup").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const id = wrapupFor;
+  clearTimeout(draftTimer);
+  const body = { disposition: $("disposition").value || null, notes: $("notes").value };
+  act(async () => {
+    draftPending = false;
+    await api("POST", `/api/interactions/${id}/wrapup/complete`, body);
+  });
+});
+
+let timer = null, deadline = null, lastSync = 0;
+function startTimer(at) {
+  deadline = at;
+  if (!timer) timer = setInterval(tickTimer, 250);
+  show("wrapup-timer-row", true);
+  tickTimer();
+}
+function stopTimer() {
+  clearInterval(timer);
+  timer = null;
+  show("wrapup-timer-row", false);
+}
+function tickTimer() {
+  const left = Math.max(0, Math.ceil((deadline - (Date.now() + clockSkew)) / 1000));
+  text("wrapup-timer", `${left} s`);
+  if (Date.now() - lastSync > 1000) {  // the sandbox clock can jump: follow it
+    lastSync = Date.now();
+    fetch("/healthz").then((r) => r.json()).then((h) => { clockSkew = Date.parse(h.now) - Date.now(); }).catch(() => {});
+  }
+}
+
+// ---- call controls ---------------------------------------------------------------------------------
+function callAction(action, body) {
+  return () => act(() => api("POST", `/api/interactions/${me.interaction.id}/${action}`, body));
+}
+$("answer").addEventListener("click", callAction("answer"));
+$("reject").addEventListener("click", callAction("reject"));
+$("hold").addEventListener("click", callAction("hold"));
+$("resume").addEventListener("click", callAction("resume"));
+$("mute").addEventListener("click", callAction("mute"));
+$("unmute").addEventListener("click", callAction("unmute"));
+$("complete-transfer").addEventListener("click", callAction("transfer/complete"));
+$("cancel-consult").addEventListener("click", callAction("transfer/cancel"));
+$("hangup").addEventListener("click", () => {
+  // the consulted agent leaves the consult; the call's owner ends the call
+  callAction(me.interaction.view === "consult" ? "transfer/cancel" : "hangup")();
+});
+
+for (const key of KEYS) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.textContent = key;
+  button.addEventListener("click", () => callAction("dtmf", { digits: key })());
+  $("keypad").append(button);
+}
+$("keypad-toggle").addEventListener("click", () => {
+  const open = $("keypad").hidden;
+  show("keypad", open);
+  $("keypad-toggle").setAttribute("aria-expanded", String(open));
+});
+
+function transferType() { return document.querySelector("input[name=transfer-type]:checked").value; }
+for (const radio of document.querySelectorAll("input[name=transfer-type]")) {
+  radio.addEventListener("change", () => text("transfer-submit", transferType() === "warm" ? "Consult" : "Transfer"));
+}
+$("transfer-toggle").addEventListener("click", () => {
+  show("transfer-form", true);
+  show("transfer-toggle", false);
+  $("transfer-toggle").setAttribute("aria-expanded", "true");
+});
+function closeTransfer() {
+  show("transfer-form", false);
+  $("transfer-note").value = "";
+  $("transfer-cold").checked = true;
+  text("transfer-submit", "Transfer");
+  $("transfer-toggle").setAttribute("aria-expanded", "false");
+  if (me && me.interaction) render(me);
+}
+$("transfer-back").addEventListener("click", closeTransfer);
+$("transfer-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const [kind, target] = $("transfer-to").value.split(":");
+  const body = { type: transferType(), [kind]: target };
+  const note = $("transfer-note").value.trim();
+  if (note) body.note = note;
+  const id = me.interaction.id;
+  act(async () => {
+    await api("POST", `/api/interactions/${id}/transfer`, body);
+    closeTransfer();
+  });
+});
+
+// ---- live updates ----------------------------------------------------------------------------------
+function listen() {
+  const source = new EventSource("/api/events/stream");
+  for (const type of EVENT_TYPES) source.addEventListener(type, () => refresh());
+  source.addEventListener("open", () => refresh());  // (re)connected: catch up on what was missed
+}
+
+refresh();
+listen();
