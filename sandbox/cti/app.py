@@ -86,6 +86,14 @@ class WrapupIn(BaseModel):
     notes: str | None = Field(default=None, max_length=2000)
 
 
+class OutboundIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    to_number: str = Field(pattern=E164, description="the customer's E.164 number")
+    queue: str | None = Field(default=None, max_length=40, description="wrap-up rules to use; default the agent's first queue")
+    record_id: str | None = Field(default=None, max_length=40, description="the crm record dialled from")
+    agent: str | None = Field(default=None, max_length=40, description="who dials (service tokens only)")
+
+
 class SsoIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     username: str = Field(min_length=1, max_length=40)
@@ -174,6 +182,19 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
     def simulate_hangup(interaction_id: str, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         service_only(principal, "the call simulator")
         return cti.call_view(cti.customer_hangup(interaction_id))
+
+    @api.post("/calls/outbound", name="cti.calls.outbound", status_code=201)
+    def outbound_call(body: OutboundIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        if principal.kind == "client":
+            if not body.agent:
+                raise CtiError(422, "agent: a service token must say which agent dials")
+            username = body.agent
+        else:
+            if body.agent and body.agent != principal.name:
+                raise CtiError(403, f"{principal.name} may dial only as themselves")
+            username = principal.name
+        call = cti.dial(username, body.to_number, body.queue, body.record_id)
+        return cti.call_view(cti.call_doc(call["id"]))
 
     # ---- interactions ------------------------------------------------------------------------------
     @api.get("/interactions", name="cti.interactions.list")

@@ -13,6 +13,7 @@ import uuid
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+from ..platform import correlation
 from ..platform.db import dumps, loads
 from ..platform.faults import EdgeError
 from ..platform.system import System
@@ -388,9 +389,23 @@ class Cti:
     def create_call(self, from_number: str, queue: str, attributes: dict[str, Any], correlation_id: str) -> dict:
         if queue not in self.queue_names():
             raise CtiError(422, f"unknown queue {queue!r} (known: {', '.join(self.queue_names())})")
+        with self.change():
+            call = self._new_call("inbound", from_number, queue, attributes, correlation_id)
+            self._insert_call(call)
+            self._emit("queued", call, attributes=attributes)
+        return self.call_doc(call["id"])
+
+    def _insert_call(self, call: dict[str, Any]) -> None:
+        seq = self.db.one("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM interactions")["next"]
+        self.db.execute("INSERT INTO interactions (id, state, agent, seq, doc) VALUES (?,?,?,?,?)",
+                        (call["id"], call["state"], call["agent"], seq, dumps(call)))
+
+    def _new_call(self, direction: str, number: str, queue: str, attributes: dict[str, Any],
+                  correlation_id: str) -> dict[str, Any]:
+        """A call record; from_number is always the customer's number (the caller, or whom the agent dials)."""
         now = self.now()
-        call = {
-            "id": f"int-{uuid.uuid4().hex[:12]}", "direction": "inbound", "from_number": from_number,
+        return {
+            "id": f"int-{uuid.uuid4().hex[:12]}", "direction": direction, "from_number": number,
             "queue": queue, "state": "queued", "agent": None, "correlation_id": correlation_id,
             "attributes": attributes, "created_at": now, "queued_at": now, "offered_at": None, "offer": None,
             "offers": 0, "exclude": [], "pending_transfer": None, "connected_at": None,
@@ -400,12 +415,41 @@ class Cti:
             "wrapup_deadline": None, "disposition": None, "notes": None, "wrapup_seconds": None,
             "completed_at": None, "ended_at": None, "ended_by": None, "call_log_written": False,
         }
+
+    def dial(self, username: str, to_number: str, queue: str | None, record_id: str | None) -> dict[str, Any]:
+        """Outbound (click-to-dial): connected at once, or failed when nobody answers (a number ending in 0000)."""
         with self.change():
-            seq = self.db.one("SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM interactions")["next"]
-            self.db.execute("INSERT INTO interactions (id, state, agent, seq, doc) VALUES (?,?,?,?,?)",
-                            (call["id"], call["state"], None, seq, dumps(call)))
-            self._emit("queued", call, attributes=attributes)
-        return self.call_doc(call["id"])
+            agent = self.agent_doc(username)
+            if agent["role"] == "supervisor" or agent["state"] in BUSY_STATES or agent["state"] == "OFFLINE":
+                raise CtiError(409, f"{username} is {agent['state']}: outbound calls need an agent who is "
+                                    "AVAILABLE or NOT_READY and not on a call")
+            queue = queue or (agent["queues"][0] if agent["queues"] else None)
+            if queue not in self.queue_names():
+                raise CtiError(422, f"unknown queue {queue!r}")
+            call = self._new_call("outbound", to_number, queue, {"record_id": record_id} if record_id else {},
+                                  correlation.current() or correlation.new_id())
+            call.update(agent=username, offered_at=self.now())
+            if to_number.endswith("0000"):
+                call.update(state="failed", ended_at=self.now(), ended_by="network")
+                self._insert_call(call)
+                self._emit("failed", call, reason="no answer")
+                agent["last_interaction_id"] = call["id"]
+                self._save_agent(agent)
+                return call
+            call.update(state="connected", connected_at=self.now())
+            self._insert_call(call)
+            if agent["state"] == "NOT_READY" and not agent["next_state"]:
+                # dialling out during a break does not end the break: the agent returns to it after wrap-up
+                agent.update(next_state="NOT_READY", next_reason=agent["reason"], next_source="cti")
+                self._save_agent(agent)
+            self._occupy(username, call, "ON_INTERACTION")
+            self._emit("connected", call, outbound=True)
+            contact_id = int(record_id) if record_id and record_id.isdigit() else None
+            self._to_crm("PUT", f"/api/activities/{call['id']}", "activities", {
+                "status": "in_progress", "direction": "outbound", "from_number": to_number, "queue": queue,
+                "agent": username, "correlation_id": call["correlation_id"],
+                **({"contact_id": contact_id} if contact_id else {})}, call["correlation_id"])
+            return call
 
     def customer_hangup(self, interaction_id: str) -> dict[str, Any]:
         with self.change():

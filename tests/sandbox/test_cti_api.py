@@ -265,6 +265,26 @@ def test_customer_hangs_up_before_and_after_answer(cti: httpx.Client) -> None:
     assert ok(cti.post(f"/api/simulator/calls/{live['id']}/hangup"), 409)
 
 
+def test_outbound_call_connects_or_fails(sandbox_urls: dict[str, Any], cti: httpx.Client, crm: httpx.Client,
+                                         eventually) -> None:
+    maya = session_client(cti, sandbox_urls["cti"], "maya")
+    assert ok(maya.post("/api/calls/outbound", json={"to_number": "+15550100055"}), 409)  # OFFLINE
+    ok(cti.post("/api/agents/maya/state", json={"state": "NOT_READY", "reason": "Break"}))
+    dialled = ok(maya.post("/api/calls/outbound", json={"to_number": "+15550100055", "record_id": "7"}), 201)
+    assert (dialled["direction"], dialled["state"], dialled["agent"], dialled["queue"]) == ("outbound", "connected", "maya", "support")
+    assert agent(cti, "maya")["state"] == "ON_INTERACTION"
+    log = eventually(lambda: ok(crm.get("/api/activities", params={"interaction_id": dialled["id"]}))["activities"])[0]
+    assert (log["direction"], log["status"], log["from_number"]) == ("outbound", "in_progress", "+15550100055")
+    assert ok(maya.post("/api/calls/outbound", json={"to_number": "+15550100066"}), 409)  # already on a call
+    act(cti, dialled["id"], "hangup")
+    act(cti, dialled["id"], "wrapup/complete", {"disposition": "RESOLVED"})
+    assert agent(cti, "maya")["state_label"] == "Not ready (Break)"  # dialling out did not end the break
+    failed = ok(maya.post("/api/calls/outbound", json={"to_number": "+15550100000"}), 201)
+    assert failed["state"] == "failed" and agent(cti, "maya")["current_interaction_id"] is None
+    assert ok(maya.post("/api/calls/outbound", json={"to_number": "0800 FLOWERS"}), 422)
+    assert ok(cti.post("/api/calls/outbound", json={"to_number": "+15550100055"}), 422)  # service: say which agent
+
+
 # ---- transfers --------------------------------------------------------------------------------------
 def test_cold_transfer_to_a_queue_and_to_an_agent(cti: httpx.Client) -> None:
     live = connected_call(cti, "maya")

@@ -11,7 +11,7 @@ const EVENT_TYPES = [
   "agent.state_changed", "agent.next_state_queued", "agent.created", "agent.updated", "queue.updated",
   ...["queued", "offered", "connected", "held", "resumed", "muted", "unmuted", "dtmf", "transfer_started",
     "consult_offered", "consult_connected", "transferred", "transfer_cancelled", "ended", "wrapup_started",
-    "wrapup_draft_saved", "completed", "missed", "rejected", "abandoned"].map((t) => "interaction." + t),
+    "wrapup_draft_saved", "completed", "missed", "rejected", "abandoned", "failed"].map((t) => "interaction." + t),
 ];
 
 const $ = (id) => document.getElementById(id);
@@ -83,7 +83,9 @@ window.addEventListener("message", (event) => {
     if (payload.reason) body.reason = payload.reason;
     act(() => api("POST", `/api/agents/${encodeURIComponent(me.agent.username)}/presence`, body));
   } else if (message.type === "clickToDial") {
-    $("outbound").hidden = false;
+    const body = { to_number: payload.number };
+    if (payload.record_id != null) body.record_id = String(payload.record_id);
+    act(() => api("POST", "/api/calls/outbound", body));
   }
 });
 
@@ -231,6 +233,7 @@ function renderLast(last) {
     else if (last.state === "abandoned") message = `Customer hung up before the call was answered (${last.from_number})`;
     else if (last.state === "missed") message = `Missed call from ${last.from_number}`;
     else if (last.state === "rejected") message = `Rejected call from ${last.from_number}`;
+    else if (last.state === "failed") message = `Call to ${last.from_number} failed: no answer`;
     else message = `Last call ${last.from_number} · ${last.state}`;
   }
   show("last-call", !!message);
