@@ -76,12 +76,12 @@ function once(key) {  // true the first time a key is seen in this browser tab
 window.addEventListener("message", (event) => {
   if (!CRM_ORIGIN || event.origin !== CRM_ORIGIN) return;  // only the crm console may drive the softphone
   const message = event.data;
-  if (!message || message.deskcheck !== 1 || !me) return;
+  if (!message || message.deskcheck !== 1) return;
   const payload = message.payload || {};
   if (message.type === "setPresence") {
     const body = { status: payload.status };
     if (payload.reason) body.reason = payload.reason;
-    act(() => api("POST", `/api/agents/${encodeURIComponent(me.agent.username)}/presence`, body));
+    act(() => api("POST", `/api/agents/${encodeURIComponent(CONFIG.username)}/presence`, body));
   } else if (message.type === "clickToDial") {
     const body = { to_number: payload.number };
     if (payload.record_id != null) body.record_id = String(payload.record_id);
@@ -161,7 +161,7 @@ function renderPresence(agent) {
 $("presence").addEventListener("change", (event) => {
   const [state, reason] = event.target.value.split(":");
   const body = reason ? { state, reason } : { state };
-  act(() => api("POST", `/api/agents/${encodeURIComponent(me.agent.username)}/state`, body));
+  act(() => api("POST", `/api/agents/${encodeURIComponent(CONFIG.username)}/state`, body));
   event.target.blur();
 });
 
