@@ -17,14 +17,23 @@ SESSION_COOKIE = "crm_session"
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def _page(title: str, body: str, scripts: str = "") -> str:
+# The softphone may speak (e.g. re-send a screen pop after a reload) before console.js has loaded:
+# keep what arrives until the console is ready to handle it.
+BRIDGE_INBOX = ('<script>window.deskcheckInbox = [];'
+                'window.deskcheckKeep = function (e) { window.deskcheckInbox.push(e); };'
+                'window.addEventListener("message", window.deskcheckKeep);</script>')
+
+
+def _page(title: str, body: str, scripts: str = "", head: str = "") -> str:
     return f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/static/console.css">
+{head}
 </head>
 <body>
 {body}
@@ -108,7 +117,7 @@ def _console_page(user: dict[str, Any], config: dict[str, Any], softphone_src: s
 </div>"""
     scripts = (f'<script id="console-config" type="application/json">{_script_json(config)}</script>\n'
                '<script src="/static/console.js"></script>')
-    return _page("Console · deskcheck CRM", body, scripts)
+    return _page("Console · deskcheck CRM", body, scripts, head=BRIDGE_INBOX)
 
 
 def build_console(system: System, crm: Crm) -> APIRouter:

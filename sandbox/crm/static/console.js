@@ -95,7 +95,7 @@
     },
   };
 
-  window.addEventListener("message", (event) => {
+  function onBridgeMessage(event) {
     // only the embedded softphone, from its own origin, speaks the deskcheck bridge
     if (event.origin !== CTI_ORIGIN) return;
     if (softphoneFrame && event.source !== softphoneFrame.contentWindow) return;
@@ -103,13 +103,15 @@
     if (!message || message.deskcheck !== 1 || typeof message.type !== "string") return;
     const handler = bridgeHandlers[message.type];
     if (handler) handler(message.payload || {});
-  });
+  }
 
   // -- presence -------------------------------------------------------------------------------
   presenceSelect.addEventListener("change", async () => {
     const status = presenceSelect.value;
-    // the softphone owns the telephony state: it asks cti, and cti reports back to crm (source crm)
-    if (sendToSoftphone("setPresence", { status })) return;
+    // Two paths on purpose: the bridge gives the softphone an instant answer, and the crm-side change
+    // (stored, then pushed to cti through crm's outbox) still lands if the softphone is not ready yet.
+    // cti applies the same request once (or queues it during a call), so the second one is a no-op.
+    sendToSoftphone("setPresence", { status });
     try {
       await api("PUT", `/api/presence/${encodeURIComponent(me.username)}`, { status, source: "crm" });
     } catch (err) {
@@ -376,4 +378,9 @@
   loadPresence();
   connectEvents();
   routeFromHash();
+  // messages that arrived while this script loaded (kept by the inline inbox in <head>), then live ones
+  window.addEventListener("message", onBridgeMessage);
+  if (window.deskcheckKeep) window.removeEventListener("message", window.deskcheckKeep);
+  (window.deskcheckInbox || []).splice(0).forEach(onBridgeMessage);
+  document.documentElement.dataset.consoleReady = "true";
 })();
