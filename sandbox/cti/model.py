@@ -281,6 +281,8 @@ class Cti:
         with self.change():
             agent = self.agent_doc(username)
             if agent["state"] in BUSY_STATES:
+                if (agent["next_state"], agent["next_reason"]) == (state, reason):
+                    return agent, True  # the same request again (console and crm both relay it): once is enough
                 agent.update(next_state=state, next_reason=reason, next_source=source)
                 self._save_agent(agent)
                 self.events.emit("agent.next_state_queued", {
@@ -877,12 +879,13 @@ class Cti:
         consult = call["consult"]
         if consult and consult["to_agent"] == username:
             view["view"] = "incoming" if consult["state"] == "offered" else "consult"
-            view["my_offer"] = {"offer_id": consult["offer_id"], "kind": "consult", "from_name": consult["from_name"],
-                                "note": consult["note"]}
+            view["my_offer"] = {"offer_id": consult["offer_id"], "kind": "consult", "from_agent": consult["from_agent"],
+                                "from_name": consult["from_name"], "note": consult["note"]}
         else:
             view["view"] = {"offered": "incoming", "connected": "active", "held": "active",
                             "wrapup": "wrapup"}.get(call["state"], "none")
             offer = call["offer"] or {}
             view["my_offer"] = {"offer_id": offer.get("id"), "kind": offer.get("kind", "call"),
-                                "from_name": offer.get("from_name"), "note": offer.get("note")}
+                                "from_agent": offer.get("from_agent"), "from_name": offer.get("from_name"),
+                                "note": offer.get("note")}
         return view

@@ -343,7 +343,8 @@ def test_warm_transfer_cancel_gives_the_call_back(sandbox_urls: dict[str, Any], 
     leo = session_client(cti, sandbox_urls["cti"], "leo")
     snapshot = ok(leo.get("/api/me"))["interaction"]
     assert snapshot["view"] == "incoming" and snapshot["my_offer"] == {
-        "offer_id": snapshot["consult"]["offer_id"], "kind": "consult", "from_name": "Maya Patel", "note": "Question"}
+        "offer_id": snapshot["consult"]["offer_id"], "kind": "consult", "from_agent": "maya", "from_name": "Maya Patel",
+        "note": "Question"}
     ok(leo.post(f"/api/interactions/{live['id']}/answer"))
     back = act(cti, live["id"], "transfer/cancel")
     assert (back["agent"], back["state"], back["consult"], back["transfers"]) == ("maya", "connected", None, [])

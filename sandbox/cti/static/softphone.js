@@ -103,7 +103,9 @@ function bridge(snapshot) {
       interaction_id: call.id, phone: call.from_number,
       account_number: call.attributes && call.attributes.verified ? (call.attributes.account_number || null) : null,
       queue: call.queue, direction: call.direction,
-      transfer_note: offer.kind === "call" ? null : offer.note, transferred_by: offer.kind === "call" ? null : offer.from_name,
+      transfer_note: offer.kind === "call" ? null : offer.note,
+      transferred_by: offer.kind === "call" ? null : offer.from_agent,  // a username: crm shows the user's name
+      correlation_id: call.correlation_id,
     };
     if (call.view === "incoming" && once(`popped:${offer.offer_id}`)) {
       restoredThisLoad.add(offer.offer_id);
