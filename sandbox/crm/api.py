@@ -273,6 +273,8 @@ def build_api(system: System, crm: Crm) -> APIRouter:
     def pop_answer(pop: dict[str, Any], principal: Principal, performed: bool) -> dict[str, Any]:
         activity = crm.activity(pop["interaction_id"])
         transferred_by_user = crm.user(pop["transferred_by"]) if pop["transferred_by"] else None
+        linked_id = activity["contact_id"] if activity else None
+        linked = crm.contact(linked_id, principal, with_360=False) if linked_id and crm.contact_exists(linked_id) else None
         return {
             **pop,
             "contacts": [call(crm.contact, cid, principal, with_360=False) for cid in pop["contact_ids"]
@@ -280,7 +282,8 @@ def build_api(system: System, crm: Crm) -> APIRouter:
             "transferred_by_name": transferred_by_user["name"] if transferred_by_user else pop["transferred_by"],
             "activity_id": activity["id"] if activity else None,
             # the contact the call is linked to now (the agent may have chosen one since the pop)
-            "linked_contact_id": activity["contact_id"] if activity else None,
+            "linked_contact_id": linked_id,
+            "linked_contact_name": linked["full_name"] if linked else None,
             "contact_chosen_by": activity["contact_chosen_by"] if activity else None,
             "repeated": not performed,
         }

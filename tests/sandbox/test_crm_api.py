@@ -543,3 +543,59 @@ def test_console_in_a_browser(sandbox_urls, crm, tmp_path):
             expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
         finally:
             browser.close()
+
+
+@pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs the system chromium")
+def test_console_for_a_trainee_with_a_failed_pop_and_a_new_caller(sandbox_urls, crm, api, tmp_path):
+    """The trainee sees no sensitive fields; a failed pop offers a retry; an unknown caller becomes a contact."""
+    from playwright.sync_api import expect, sync_playwright
+
+    crm_url, cti_url = sandbox_urls["crm"], sandbox_urls["cti"]
+    iid, number = fresh_interaction(), fresh_number()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(f"{crm_url}/login")
+            page.get_by_label("Username").fill("tia")
+            page.get_by_label("Password").fill("tia-pass")
+            page.get_by_role("button", name="Sign in").click()
+            expect(page.get_by_text("Signed in as Tia Novak")).to_be_visible()
+            expect(page.get_by_role("link", name="Supervisor board")).to_have_count(0)
+
+            page.get_by_label("Search contacts").fill("whitfield")
+            page.get_by_role("button", name="Search").click()
+            results = page.get_by_role("list", name="Search results")
+            expect(results.get_by_role("link")).to_have_count(2)
+            results.get_by_role("link", name="Dan Whitfield").click()
+            record = page.get_by_role("region", name="Contact record")
+            expect(record.get_by_role("heading", name="Dan Whitfield", level=2)).to_be_visible()
+            expect(record.get_by_text("Billing status: Overdue")).to_be_visible()
+            for hidden in ("Date of birth", "Tax ID", "Balance"):
+                expect(record.get_by_text(hidden)).to_have_count(0)
+
+            crm.post("/_sandbox/faults", json={"target": "crm.screenpop", "mode": "http_500", "count": 1})
+            softphone = next(f for f in page.frames if f.url.startswith(cti_url))
+            softphone.evaluate("""([crm, iid, phone]) => parent.postMessage({deskcheck: 1, type: 'screenPop',
+                payload: {interaction_id: iid, phone: phone, queue: 'sales', direction: 'inbound'}}, crm)""",
+                               [crm_url, iid, number])
+            pop = page.get_by_role("region", name="Screen pop")
+            expect(pop.get_by_role("alert")).to_contain_text("Screen pop failed")
+            assert crm.get(f"/api/activities/{iid}").status_code == 404  # the failed pop left nothing behind
+            pop.get_by_role("button", name="Retry screen pop").click()
+
+            form = pop.get_by_role("form", name="New contact")
+            expect(form.get_by_label("Phone")).to_have_value(number)
+            form.get_by_label("First name").fill("Siobhán")
+            form.get_by_label("Last name").fill("Ní Bhriain")
+            form.get_by_role("button", name="Create contact").click()
+            expect(record.get_by_role("heading", name="Siobhán Ní Bhriain", level=2)).to_be_visible()
+            expect(record.get_by_role("region", name="Timeline").get_by_role("listitem")
+                   .filter(has_text="Inbound call · in progress")).to_be_visible()
+            page.screenshot(path=str(tmp_path / "trainee.png"), full_page=True)
+            activity = crm.get(f"/api/activities/{iid}").json()
+            created = crm.get("/api/contacts", params={"phone": number}).json()["contacts"]
+            assert [c["full_name"] for c in created] == ["Siobhán Ní Bhriain"]
+            assert (activity["contact_id"], activity["contact_chosen_by"]) == (created[0]["id"], "agent")
+        finally:
+            browser.close()

@@ -206,7 +206,8 @@
         }, `Choose ${contact.full_name}`),
         el("span", { class: "muted" }, [contact.account_number ? ` account ${contact.account_number}` : "", contact.email ? ` · ${contact.email}` : ""].join(""))))));
     } else if (pop.linked_contact_id) {
-      parts.push(el("p", {}, "Linked to a new contact: ", el("a", { href: `#contact/${pop.linked_contact_id}` }, "open record")));
+      // the agent already made a contact for this caller (now, or before a reload)
+      parts.push(el("p", {}, "Caller: ", el("a", { href: `#contact/${pop.linked_contact_id}` }, pop.linked_contact_name || "new contact")));
     } else {
       parts.push(el("p", {}, "No contact matches this number."));
       parts.push(newContactForm(pop));
@@ -218,6 +219,7 @@
     try {
       await api("POST", `/api/activities/${encodeURIComponent(pop.interaction_id)}/contact`, { contact_id: contactId });
       pop.linked_contact_id = contactId;
+      pop.linked_contact_name = (pop.contacts.find((c) => c.id === contactId) || {}).full_name || null;
       pop.contact_chosen_by = "agent";
       renderPop(pop);
       openContact(contactId);
@@ -248,6 +250,7 @@
         const contact = await api("POST", "/api/contacts", body);
         await api("POST", `/api/activities/${encodeURIComponent(pop.interaction_id)}/contact`, { contact_id: contact.id });
         pop.linked_contact_id = contact.id;
+        pop.linked_contact_name = contact.full_name;
         pop.contact_chosen_by = "agent";
         renderPop(pop);
         openContact(contact.id);
@@ -358,10 +361,9 @@
     const activityChanged = (data) => {
       const popped = state.pop && state.pop.interaction_id === data.interaction_id;
       if (popped && data.contact_id && data.contact_id !== state.pop.linked_contact_id) {
-        // the call got linked elsewhere (the agent's other tab): follow it
+        // the call got linked elsewhere (the agent's other tab): ask the stored pop again and follow it
         state.pop.linked_contact_id = data.contact_id;
-        renderPop(state.pop);
-        openContact(data.contact_id);
+        performScreenPop(Object.assign({}, state.popRequest, { restore: true }));
         return;
       }
       if (state.contactId !== null && (data.contact_id === state.contactId || popped)) refreshTimeline();
