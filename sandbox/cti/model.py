@@ -240,7 +240,8 @@ class Cti:
             "id": agent["id"], "username": agent["username"], "name": agent["name"], "role": agent["role"],
             "state": agent["state"], "reason": agent["reason"], "state_label": state_label(agent["state"], agent["reason"]),
             "next_state": agent["next_state"], "next_reason": agent["next_reason"],
-            "next_state_label": state_label(agent["next_state"], agent["next_reason"]),
+            # in the presence menu's words: "Lunch", "Available", "Offline"
+            "next_state_label": agent["next_reason"] if agent["next_state"] == "NOT_READY" else state_label(agent["next_state"], None),
             "queues": agent["queues"], "skills": agent["skills"],
             "current_interaction_id": agent["current_interaction_id"],
             "state_since": self.iso(agent["state_since"]), "idle_since": self.iso(agent["idle_since"]),

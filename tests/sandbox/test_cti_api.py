@@ -167,6 +167,7 @@ def test_state_asked_for_during_a_call_is_queued_until_wrap_up_ends(cti: httpx.C
     assert agent(cti, "maya")["state"] == "RESERVED"
     act(cti, ringing["id"], "answer")
     assert (agent(cti, "maya")["state"], agent(cti, "maya")["next_state"]) == ("ON_INTERACTION", "NOT_READY")
+    assert agent(cti, "maya")["next_state_label"] == "Lunch"  # the softphone shows "Next: Lunch"
     act(cti, ringing["id"], "hangup")
     assert agent(cti, "maya")["state"] == "ACW"
     act(cti, ringing["id"], "wrapup/complete")

@@ -248,6 +248,7 @@ async function renderWrapup(call) {
   if (!call) { wrapupFor = null; stopTimer(); return; }
   text("wrapup-number", call.from_number);
   show("customer-hung-up", call.ended_by === "customer");
+  text("customer-hung-up", call.ended_by === "customer" ? "Customer hung up" : "");  // no hidden twin for get_by_text
   if (wrapupFor !== call.id) {
     wrapupFor = call.id;
     const select = $("disposition");
