@@ -415,6 +415,17 @@ class TestUsersAndPresence:
         assert changes[0]["data"] == {"username": "leo", "status": "Online", "reason": None, "source": "crm",
                                       "previous_status": "Offline"}
 
+    def test_presence_push_is_retried_until_cti_takes_it(self, crm, cti, sandbox_urls, eventually):
+        assert crm.post("/api/users", json={"username": "rita", "password": "rita-pass", "name": "Rita Gomez",
+                                            "role": "agent"}).status_code == 201
+        crm.post("/_sandbox/faults", json={"target": "crm->cti.presence", "mode": "http_500", "count": 2})
+        assert crm.put("/api/presence/rita", json={"status": "Busy", "reason": "Training"}).status_code == 200
+        eventually(lambda: cti.get("/api/agents/rita").json()["state"] == "NOT_READY", timeout=10)
+        assert cti.get("/api/agents/rita").json()["reason"] == "Training"
+        row = eventually(lambda: [r for r in outbox_rows(sandbox_urls, "/api/agents/rita/presence")
+                                  if r["delivered_at"] is not None])[-1]
+        assert row["attempts"] == 3 and "HTTP 500" in row["last_error"]
+
     def test_cti_sourced_presence_is_stored_but_not_pushed_back(self, crm, sandbox_urls):
         pushed_before = len(outbox_rows(sandbox_urls, "/api/agents/sam/presence"))
         after = last_seq(crm)
