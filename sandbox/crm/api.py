@@ -5,7 +5,7 @@ import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from ..platform import correlation
@@ -13,8 +13,8 @@ from ..platform.auth import Principal
 from ..platform.faults import EdgeError
 from ..platform.system import System
 from .phone import PhoneError, normalize_phone, try_normalize_phone
-from .store import BILLING_STATUSES, DEFAULT_QUEUES, Conflict, Crm, Forbidden, Invalid, NotFound
-from .visibility import ROLES, hidden_fields, is_user
+from .store import DEFAULT_QUEUES, Conflict, Crm, Forbidden, Invalid, NotFound
+from .visibility import hidden_fields, is_user
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 Name = Field(min_length=1, max_length=100)

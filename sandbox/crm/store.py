@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import sqlite3
 import unicodedata
 from typing import Any
 
@@ -20,8 +21,6 @@ CONTACT_FIELDS = ("first_name", "last_name", "phone", "email", "account_number",
 ACTIVITY_MERGE_FIELDS = ("direction", "from_number", "queue", "contact_id", "agent", "disposition", "notes",
                          "wrapup_seconds", "hold_seconds", "muted_seconds", "dtmf", "transfers", "correlation_id")
 ACTIVITY_JSON_FIELDS = ("transfers",)
-PRESENCE_STATUSES = ("Online", "Busy", "Offline")
-BILLING_STATUSES = ("current", "overdue", "pending_payment")
 OPEN_CASE_STATUSES = ("open", "pending")
 RECENT_ORDERS_SHOWN = 5
 DEFAULT_QUEUES = ["support", "sales", "billing"]
@@ -97,7 +96,7 @@ class Crm:
         return Principal("user", row["username"], row["role"])
 
     def insert_user(self, username: str, password: str, name: str, role: str, queues: list[str]) -> dict[str, Any]:
-        """Stores the user and their Offline presence; answers None when the username is taken."""
+        """Stores the user and their Offline presence; Conflict when the username is taken."""
         now = self.clock.iso()
         with self.db.transaction():
             if self.db.one("SELECT 1 FROM users WHERE username=?", (username,)):
@@ -403,9 +402,7 @@ class Crm:
                 (interaction_id, agent, pop["phone"], pop["normalized_phone"], pop["account_number"], pop["queue"],
                  pop["direction"], match, matched_by, dumps(contact_ids), pop["transfer_note"], pop["transferred_by"],
                  correlation_id, self.clock.iso()))
-        except Exception as exc:  # two tabs of one agent popping the same call at once: the first one wins
-            if "UNIQUE" not in str(exc):
-                raise
+        except sqlite3.IntegrityError:  # two tabs of one agent popping the same call at once: the first one wins
             return self.screenpop(interaction_id, agent), False
         self.events.emit("screenpop.performed", {
             "interaction_id": interaction_id, "agent": agent, "match": match, "matched_by": matched_by,

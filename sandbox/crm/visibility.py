@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from ..platform.auth import Principal
 
-ROLES = ("agent", "trainee", "supervisor")
-
 # Fields a role may neither read nor write. Service clients (system integrations) see everything.
 HIDDEN_FIELDS_BY_ROLE: dict[str, tuple[str, ...]] = {
     "trainee": ("date_of_birth", "tax_id", "billing.balance"),
