@@ -4,6 +4,8 @@ The page object owns the frame boundary: steps never see the iframe.
 """
 from __future__ import annotations
 
+import re
+
 
 from playwright.sync_api import FrameLocator, Page, expect
 
@@ -31,7 +33,8 @@ class Softphone:
         expect(self.state).to_have_text(text)
 
     def expect_next_state(self, text: str) -> None:
-        expect(self.frame.get_by_text(f"Next: {text}")).to_be_visible()
+        """The queued state, e.g. "Lunch" matches "Next: Not ready (Lunch)"."""
+        expect(self.frame.get_by_text(re.compile(rf"^Next: .*\b{re.escape(text)}\b"))).to_be_visible()
 
     def expect_ringing(self, number: str, queue: str | None = None) -> None:
         expect(self.incoming).to_be_visible()

@@ -22,7 +22,9 @@ class WrapUpForm:
         expect(self.form).to_be_hidden()
 
     def choose_disposition(self, code: str) -> None:
-        self.disposition.select_option(label=re.compile(f"^{re.escape(code)} - "))
+        option = self.disposition.locator("option").filter(has_text=re.compile(f"^{re.escape(code)} - "))
+        expect(option).to_have_count(1)  # the queue's codes arrive after the form opens
+        self.disposition.select_option(label=option.inner_text().strip())
         expect(self.disposition.locator("option:checked")).to_contain_text(code)
 
     def write_notes(self, text: str) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import uvicorn
 
+from .platform.clock import Clock
 from .platform.system import SandboxConfig
 
 SYSTEMS = ("crm", "cti")
@@ -42,6 +43,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, help="where the SQLite files go (default: a new temp dir)")
     parser.add_argument("--json", action="store_true", help="print one JSON line with the URLs")
     parser.add_argument("--no-sandbox-mode", action="store_true", help="disable the /_sandbox/ test API")
+    parser.add_argument("--frozen-clock", action="store_true",
+                        help="time moves only through POST /_sandbox/clock (what the suite uses)")
     args = parser.parse_args(argv)
     if args.token_ttl < 5:
         parser.error("--token-ttl must be at least 5 seconds")
@@ -72,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     sockets = {name: _bind(getattr(args, f"{name}_port")) for name in SYSTEMS}
     urls = {name: f"http://127.0.0.1:{sock.getsockname()[1]}" for name, sock in sockets.items()}
     config = SandboxConfig(urls=urls, data_dir=data_dir, token_ttl=args.token_ttl,
-                           sandbox_mode=not args.no_sandbox_mode)
+                           sandbox_mode=not args.no_sandbox_mode, clock=Clock(frozen=args.frozen_clock))
     built = {name: importlib.import_module(f"sandbox.{name}.app").build(config) for name in SYSTEMS}
     systems = [system for system, _ in built.values()]
     for system in systems:

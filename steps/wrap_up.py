@@ -5,7 +5,6 @@ from pytest_bdd import given, parsers, then, when
 
 from fixtures.api import ApiError
 from fixtures.eventually import eventually
-from steps.call_controls import UI_SLACK_SECONDS
 
 
 def _completed_logs(cti, crm, journey):
@@ -110,7 +109,7 @@ def logs_keep_note(notes, cti, crm, journey):
 def logs_record_wrap_up_time(seconds, cti, crm, journey):
     call, log = _completed_logs(cti, crm, journey)
     assert log["wrapup_seconds"] == call["wrapup_seconds"], (log["wrapup_seconds"], call["wrapup_seconds"])
-    assert seconds <= call["wrapup_seconds"] < seconds + UI_SLACK_SECONDS, call["wrapup_seconds"]
+    assert call["wrapup_seconds"] == seconds, call["wrapup_seconds"]
 
 
 @then("the CRM has exactly one call log for the call, written once")
@@ -146,7 +145,7 @@ def cti_deadline(seconds, cti, sandbox_admin, journey):
     call = cti.interaction(journey.require_call())
     now = datetime.fromisoformat(sandbox_admin.clock()["now"])
     left = (datetime.fromisoformat(call["wrapup_deadline"]) - now).total_seconds()
-    assert seconds - UI_SLACK_SECONDS < left <= seconds, left
+    assert left == seconds, left
 
 
 @then(parsers.parse('{agent}\'s wrap-up form still has "{code}" and the note "{notes}"'))

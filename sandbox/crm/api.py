@@ -342,13 +342,16 @@ def build_api(system: System, crm: Crm) -> APIRouter:
 
     @router.put("/presence/{username}", name="crm.presence.set", tags=["presence"])
     def set_presence(username: str, body: PresenceIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
-        # cti's own pushes are never echoed back to cti, whatever they claim (no sync loop)
-        source = "cti" if principal.name == "cti-service" else body.source
+        # cti's pushes are never echoed back (no sync loop); their source says where the change began,
+        # and cti answers every crm-side change with the state it settled on, so crm ends in step
+        # even when a crm change and an older cti push cross on the way.
+        from_cti = principal.name == "cti-service"
+        source = body.source
         if is_user(principal) and principal.name != username and principal.role != "supervisor":
             raise HTTPException(403, "agents may only change their own presence")
         reason = body.reason or None
         presence, _changed = call(crm.set_presence, username, body.status, reason, source)
-        if source == "crm":
+        if source == "crm" and not from_cti:
             crm.push_presence_to_cti(username, body.status, reason)
         return presence
 

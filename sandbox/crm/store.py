@@ -438,7 +438,7 @@ class Crm:
             raise NotFound(f"no user {username}")
         with self.db.transaction():
             before = self.presence(username)
-            changed = (before["status"], before["reason"]) != (status, reason)
+            changed = (before["status"], before["reason"], before["source"]) != (status, reason, source)
             if changed:
                 self.db.execute(
                     "INSERT INTO presence (username, status, reason, source, updated_at) VALUES (?,?,?,?,?)"

@@ -262,15 +262,18 @@ class Cti:
             "previous_reason": previous_reason, "source": source})
         self._sync_presence(agent)
 
-    def _sync_presence(self, agent: dict[str, Any]) -> None:
-        """Pushes the mapped presence to crm when it differs from what crm was last told or told us."""
+    def _sync_presence(self, agent: dict[str, Any], source: str = "cti", always: bool = False) -> None:
+        """Pushes the mapped presence to crm when it differs from what crm was last told or told us.
+
+        `always` answers a crm-side change with the state cti settled on: crm may meanwhile have
+        stored an older push of ours, and this answer, sent after it, puts crm back in step."""
         status, reason = crm_presence(agent["state"], agent["reason"])
-        if (status, reason) == (agent["crm_status"], agent["crm_reason"]):
+        if not always and (status, reason) == (agent["crm_status"], agent["crm_reason"]):
             return
         agent.update(crm_status=status, crm_reason=reason)
         self._save_agent(agent)
         self._to_crm("PUT", f"/api/presence/{agent['username']}", "presence",
-                     {"status": status, "reason": reason, "source": "cti"})
+                     {"status": status, "reason": reason, "source": source})
 
     def request_state(self, username: str, state: str, reason: str | None, source: str) -> tuple[dict, bool]:
         """Applies a requested state now, or queues it while the agent is busy (202). Answers (agent, queued)."""
@@ -304,7 +307,7 @@ class Cti:
             self._save_agent(agent)
             agent, queued = self.request_state(username, state, mapped_reason, "crm")
             agent = self.agent_doc(username)
-            self._sync_presence(agent)
+            self._sync_presence(agent, source="cti" if queued else "crm", always=True)
             return agent, queued
 
     def _release(self, username: str | None, call: dict[str, Any], default_state: str = "AVAILABLE",
@@ -872,7 +875,8 @@ class Cti:
         others = [{"username": a["username"], "name": a["name"], "state": a["state"]}
                   for a in self.all_agents() if a["username"] != username and a["role"] != "supervisor"]
         return {"agent": self.agent_view(agent), "interaction": view, "last_interaction": last,
-                "transfer_targets": {"queues": self.queue_names(), "agents": others}, "now": self.clock.iso()}
+                "transfer_targets": {"queues": self.queue_names(), "agents": others}, "now": self.clock.iso(),
+                "clock_frozen": self.clock.frozen}
 
     def _my_view(self, call: dict[str, Any], username: str) -> dict[str, Any]:
         """The call as this agent sees it: an offer, a consult for them, their active call, or wrap-up."""

@@ -1,7 +1,8 @@
 """One clock for every timer of a sandbox process (ring timeout, ACW, token expiry, SLAs).
 
 Time flows like the wall clock plus an offset the test API can advance or set, so a scenario
-makes 31 seconds pass without waiting for them.
+makes 31 seconds pass without waiting for them. A frozen clock (the suite's choice) moves only
+when told to, so durations and countdowns are exact however slow the machine is.
 """
 from __future__ import annotations
 
@@ -12,12 +13,19 @@ from typing import Callable
 
 
 class Clock:
-    def __init__(self) -> None:
+    def __init__(self, frozen: bool = False) -> None:
         self._offset = 0.0
+        self._frozen_at: float | None = time.time() if frozen else None
         self._lock = threading.Lock()
         self._listeners: list[Callable[[], None]] = []
 
+    @property
+    def frozen(self) -> bool:
+        return self._frozen_at is not None
+
     def timestamp(self) -> float:
+        if self._frozen_at is not None:
+            return self._frozen_at + self._offset
         return time.time() + self._offset
 
     def now(self) -> datetime:
@@ -42,7 +50,7 @@ class Clock:
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
         with self._lock:
-            self._offset = when.timestamp() - time.time()
+            self._offset = when.timestamp() - (self._frozen_at if self._frozen_at is not None else time.time())
         self._notify()
 
     def reset(self) -> None:

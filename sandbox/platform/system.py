@@ -58,6 +58,9 @@ class System:
         self._reset_hooks: list[Callable[[], None]] = []
         self._seed_hooks: list[Callable[[], None]] = []
         self._tick_hooks: list[Callable[[], None]] = []
+        # UIs that count down (ACW) follow a clock jump at once instead of at their next resync
+        self.clock.on_change(lambda: self.events.emit(
+            "clock.changed", {"now": self.clock.iso(), "offset_seconds": self.clock.offset_seconds}))
 
     @property
     def url(self) -> str:
@@ -108,7 +111,7 @@ class System:
 
         @app.get("/healthz", tags=["health"])
         def healthz() -> dict[str, Any]:
-            return {"status": "ok", "system": self.name, "now": self.clock.iso()}
+            return {"status": "ok", "system": self.name, "now": self.clock.iso(), "clock_frozen": self.clock.frozen}
 
         app.include_router(self.auth.router())
         app.include_router(self.events.router(self.auth))
@@ -133,7 +136,7 @@ class System:
 
         @router.get("/clock")
         def get_clock() -> dict[str, Any]:
-            return {"now": self.clock.iso(), "offset_seconds": self.clock.offset_seconds}
+            return {"now": self.clock.iso(), "offset_seconds": self.clock.offset_seconds, "frozen": self.clock.frozen}
 
         @router.post("/clock")
         def move_clock(body: ClockIn) -> JSONResponse:

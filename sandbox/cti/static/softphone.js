@@ -8,7 +8,7 @@ const CRM_ORIGIN = CONFIG.crmOrigin || "";
 const EMBEDDED = window.parent !== window;
 const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
 const EVENT_TYPES = [
-  "agent.state_changed", "agent.next_state_queued", "agent.created", "agent.updated", "queue.updated",
+  "clock.changed", "agent.state_changed", "agent.next_state_queued", "agent.created", "agent.updated", "queue.updated",
   ...["queued", "offered", "connected", "held", "resumed", "muted", "unmuted", "dtmf", "transfer_started",
     "consult_offered", "consult_connected", "transferred", "transfer_cancelled", "ended", "wrapup_started",
     "wrapup_draft_saved", "completed", "missed", "rejected", "abandoned", "failed"].map((t) => "interaction." + t),
@@ -17,6 +17,8 @@ const EVENT_TYPES = [
 const $ = (id) => document.getElementById(id);
 let me = null;             // the last snapshot
 let clockSkew = 0;         // sandbox clock minus browser clock, in ms
+let clockFrozen = false;   // a frozen sandbox clock moves only when told: never extrapolate it
+let sandboxNow = 0;        // the sandbox clock at the last sync, in ms
 let wrapupFor = null;      // interaction id the wrap-up form was filled for
 const restoredThisLoad = new Set();
 
@@ -133,7 +135,7 @@ function text(id, value) { $(id).textContent = value == null ? "" : value; }
 
 function render(snapshot) {
   me = snapshot;
-  clockSkew = Date.parse(snapshot.now) - Date.now();
+  followClock(snapshot.now, snapshot.clock_frozen);
   const agent = snapshot.agent;
   text("agent-name", agent.name);
   text("agent-state", agent.state_label);
@@ -253,14 +255,14 @@ async function renderWrapup(call) {
     wrapupFor = call.id;
     const select = $("disposition");
     select.replaceChildren(new Option("Choose…", ""));
+    $("notes").value = call.wrapup_draft.notes || "";  // before the await: typing may start at once
     try {
       const catalogue = await api("GET", `/api/interactions/${call.id}/dispositions`);
       for (const d of catalogue.dispositions) select.append(new Option(`${d.code} - ${d.label}`, d.code));
     } catch (err) {
       showError(`dispositions unavailable: ${err.message}`);
     }
-    select.value = call.wrapup_draft.disposition || "";
-    $("notes").value = call.wrapup_draft.notes || "";
+    if (!draftPending) select.value = call.wrapup_draft.disposition || "";
   } else {
     if (document.activeElement !== $("disposition") && !draftPending) $("disposition").value = call.wrapup_draft.disposition || "";
     if (document.activeElement !== $("notes") && !draftPending) $("notes").value = call.wrapup_draft.notes || "";
@@ -317,12 +319,18 @@ function stopTimer() {
   timer = null;
   show("wrapup-timer-row", false);
 }
+function followClock(nowIso, frozen) {
+  sandboxNow = Date.parse(nowIso);
+  clockSkew = sandboxNow - Date.now();
+  if (frozen !== undefined) clockFrozen = frozen;
+}
 function tickTimer() {
-  const left = Math.max(0, Math.ceil((deadline - (Date.now() + clockSkew)) / 1000));
+  const now = clockFrozen ? sandboxNow : Date.now() + clockSkew;
+  const left = Math.max(0, Math.ceil((deadline - now) / 1000));
   text("wrapup-timer", `${left} s`);
   if (Date.now() - lastSync > 1000) {  // the sandbox clock can jump: follow it
     lastSync = Date.now();
-    fetch("/healthz").then((r) => r.json()).then((h) => { clockSkew = Date.parse(h.now) - Date.now(); }).catch(() => {});
+    fetch("/healthz").then((r) => r.json()).then((h) => followClock(h.now, h.clock_frozen)).catch(() => {});
   }
 }
 
