@@ -57,6 +57,7 @@ clean-results:
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 
 report: $(NPM_STAMP)
+	@rm -rf $(REPORT)  # Allure 3 writes index.html at the top only into an empty directory
 	@npx --no-install allure generate $(RESULTS) -o $(REPORT) >/dev/null
 	@test -f $(REPORT)/index.html && echo "Allure report: $(REPORT)/index.html (serve it over HTTP: npx allure open $(REPORT))"
 
