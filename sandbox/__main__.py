@@ -20,7 +20,14 @@ import uvicorn
 from .platform.clock import Clock
 from .platform.system import SandboxConfig
 
-SYSTEMS = ("crm", "cti")
+def _discover_systems() -> tuple[str, ...]:
+    """Every subpackage with an app.py is a system; crm and cti first, the rest by name."""
+    here = Path(__file__).parent
+    found = sorted(p.parent.name for p in here.glob("*/app.py"))
+    return tuple(sorted(found, key=lambda name: (name not in ("crm", "cti"), name)))
+
+
+SYSTEMS = _discover_systems()
 DEMO_LOGINS = (("maya", "maya-pass", "agent"), ("leo", "leo-pass", "agent"),
                ("tia", "tia-pass", "trainee"), ("sam", "sam-pass", "supervisor"))
 
@@ -90,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"deskcheck sandbox is running (data in {data_dir})")
         print(f"  Agent console:     {urls['crm']}/login")
         print(f"  Supervisor board:  {urls['cti']}/supervisor")
-        print(f"  API docs:          {urls['crm']}/docs  {urls['cti']}/docs")
+        for name in SYSTEMS:
+            print(f"  {name + ' API docs:':19}{urls[name]}/docs")
         print("  Demo logins (username / password / role):")
         for username, password, role in DEMO_LOGINS:
             print(f"    {username:6} {password:10} {role}")
