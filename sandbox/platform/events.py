@@ -68,6 +68,15 @@ class EventBus:
         self._lock = threading.Lock()
         self._delivery = ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"{source}-webhooks")
         self._stopped = threading.Event()
+        self._drops = 0  # bumped by a fault on `<source>.events.stream`: every open stream ends once
+        faults.on_add(self._drop_streams)
+
+    def _drop_streams(self, fault) -> None:
+        if fault.target != f"{self.source}.events.stream":
+            return
+        self.faults.clear(fault.target)  # a one-off: clients reconnect (with Last-Event-ID) at once
+        self._drops += 1
+        self._wake()
 
     # -- writing ---------------------------------------------------------------------------
     def emit(self, type: str, data: dict[str, Any], correlation_id: str | None = None) -> dict[str, Any] | None:
@@ -115,9 +124,10 @@ class EventBus:
         flag = asyncio.Event()
         with self._lock:
             self._waiters.add((loop, flag))
+        drops = self._drops
         try:
             yield "retry: 500\n\n"
-            while not await request.is_disconnected():
+            while not await request.is_disconnected() and drops == self._drops:
                 flag.clear()
                 rows = self.db.query("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT 500", (after,))
                 for row in rows:

@@ -40,12 +40,19 @@ class Faults:
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
         self._cleared = threading.Event()
+        self._on_add: list[Callable[[Fault], None]] = []
+
+    def on_add(self, listener: Callable[[Fault], None]) -> None:
+        """Called with each new fault (event streams drop their connections at once)."""
+        self._on_add.append(listener)
 
     def add(self, spec: FaultIn) -> Fault:
         fault = Fault(spec.target, spec.mode, spec.count, spec.delay_ms)
         with self._lock:
             self._faults.append(fault)
             self._cleared.clear()
+        for listener in list(self._on_add):
+            listener(fault)
         return fault
 
     def clear(self, target: str | None = None) -> int:
