@@ -21,6 +21,7 @@ class FaultIn(BaseModel):
     mode: FaultMode
     count: int | None = Field(default=None, ge=1, le=10_000)
     delay_ms: int = Field(default=0, ge=0, le=60_000)
+    after: int = Field(default=0, ge=0, le=10_000, description="let this many calls through first (a fault mid-run)")
 
 
 @dataclass
@@ -29,8 +30,10 @@ class Fault:
     mode: str
     count: int | None
     delay_ms: int
+    after: int = 0
     id: str = field(default_factory=lambda: f"fault-{uuid.uuid4().hex[:8]}")
     hits: int = 0
+    passed: int = 0
 
 
 class Faults:
@@ -47,7 +50,7 @@ class Faults:
         self._on_add.append(listener)
 
     def add(self, spec: FaultIn) -> Fault:
-        fault = Fault(spec.target, spec.mode, spec.count, spec.delay_ms)
+        fault = Fault(spec.target, spec.mode, spec.count, spec.delay_ms, spec.after)
         with self._lock:
             self._faults.append(fault)
             self._cleared.clear()
@@ -73,6 +76,9 @@ class Faults:
         with self._lock:
             for fault in self._faults:
                 if fault.target == target:
+                    if fault.passed < fault.after:
+                        fault.passed += 1
+                        return None
                     fault.hits += 1
                     if fault.count is not None and fault.hits >= fault.count:
                         self._faults.remove(fault)

@@ -18,8 +18,10 @@ from .events import EVENTS_SCHEMA, EventBus
 from .faults import Faults, faults_router, faulty_route_class
 from .service import OUTBOX_SCHEMA, Outbox, ServiceClient
 
-SERVICE_CLIENTS = {"deskcheck-suite": "suite-secret", "crm-service": "crm-secret", "cti-service": "cti-secret"}
-SERVICE_SECRETS = {"crm": ("crm-service", "crm-secret"), "cti": ("cti-service", "cti-secret")}
+SERVICE_SECRETS = {"crm": ("crm-service", "crm-secret"), "cti": ("cti-service", "cti-secret"),
+                   "ivr": ("ivr-service", "ivr-secret"), "chat": ("chat-service", "chat-secret"),
+                   "helpdesk": ("helpdesk-service", "helpdesk-secret")}
+SERVICE_CLIENTS = {"deskcheck-suite": "suite-secret", **dict(SERVICE_SECRETS.values())}
 
 
 @dataclass
