@@ -1,9 +1,10 @@
 """The ``deskcheck`` command.
 
     deskcheck sandbox [ARGS...]   start the reference contact center (python -m sandbox ARGS...)
+    deskcheck steps [--check]     write the step catalogue docs/steps.md from steps/*.py
+    deskcheck lint [PATHS...]     check feature files before any browser starts (exit 1 on errors)
 
 The sandbox runs as a child process, so the suite's code never imports it.
-Room is left for ``deskcheck steps`` (list step phrases) and ``deskcheck lint`` (house rules).
 """
 
 from __future__ import annotations
@@ -34,9 +35,24 @@ def run_sandbox(args: Sequence[str]) -> int:
             return proc.wait()
 
 
+def run_steps(args: Sequence[str]) -> int:
+    from deskcheck import catalogue
+
+    return catalogue.main(args)
+
+
+def run_lint(args: Sequence[str]) -> int:
+    from deskcheck import lint
+
+    return lint.main(args)
+
+
 COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "sandbox": ("start the reference contact center (crm + cti) for a person to click around; "
                 "arguments are passed to `python -m sandbox` (try `deskcheck sandbox --help`)", run_sandbox),
+    "steps": ("write the step catalogue (docs/steps.md) from the step definitions; --check, --stdout", run_steps),
+    "lint": ("check feature files (default features/): undefined steps, tags, outlines, duplicates, fixed waits, "
+             "parse errors", run_lint),
 }
 
 

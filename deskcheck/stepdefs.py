@@ -1,0 +1,331 @@
+"""Step definitions and feature files as the analysts' tools see them (``deskcheck steps`` / ``lint``).
+
+Step definitions are read from pytest-bdd's own registry after importing every ``steps/<area>.py``
+(the same modules ``conftest.py`` loads), so the catalogue and the linter see exactly what a run
+sees. Feature files are parsed with the Gherkin parser pytest-bdd uses; steps are typed
+Given/When/Then the way pytest-bdd types them (And/But take the previous step's type) and
+Scenario Outline steps are rendered once per Examples row, as pytest-bdd runs them.
+"""
+from __future__ import annotations
+
+import difflib
+import importlib
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from pytest_bdd import parsers
+from pytest_bdd.steps import step_function_context_registry
+
+ROOT = Path(__file__).resolve().parent.parent
+STEPS_DIR = ROOT / "steps"
+FEATURES_DIR = ROOT / "features"
+KEYWORD_TYPES = {"Context": "given", "Action": "when", "Outcome": "then"}
+PLACEHOLDER = re.compile(r"<([^<>]+)>")
+
+
+# --- step definitions -------------------------------------------------------------------------------
+
+@dataclass
+class StepDef:
+    type: str | None  # given / when / then; None = any (pytest-bdd's @step)
+    parser: parsers.StepParser
+    func: Callable
+    converters: dict[str, Callable] = field(default_factory=dict)
+    target_fixture: str | None = None
+
+    @property
+    def area(self) -> str:
+        module = self.func.__module__
+        return module.split(".", 1)[1] if module.startswith("steps.") else module
+
+    @property
+    def source_line(self) -> int:
+        return getattr(getattr(self.func, "__code__", None), "co_firstlineno", 0)
+
+    @property
+    def keyword(self) -> str:
+        return (self.type or "step").capitalize()
+
+    def matches(self, step_type: str, text: str) -> bool:
+        if self.type not in (None, step_type):
+            return False
+        try:
+            return self.parser.is_matching(text)
+        except Exception:  # a parser that chokes on odd text does not match it
+            return False
+
+    def phrase(self) -> str:
+        """The step's words with ``{parameter}`` where a value goes."""
+        if isinstance(self.parser, parsers.re):
+            return readable_regex(self.parser.name)
+        return self.parser.name
+
+    def parameters(self) -> list[tuple[str, str]]:
+        """``[(name, what values it takes)]`` in phrase order."""
+        if isinstance(self.parser, parsers.re):
+            found = [(name, _regex_value_kind(body)) for name, body in _named_groups(self.parser.name)]
+        elif isinstance(self.parser, parsers.parse):
+            found = [(name, _PARSE_KINDS.get(spec, f"a value of type {spec}"))
+                     for name, spec in re.findall(r"\{(\w+)(?::([^}]*))?\}", self.parser.name)]
+        else:
+            found = []
+        return [(name, _converter_kind(self.converters[name]) if name in self.converters else kind)
+                for name, kind in found]
+
+    def meaning(self) -> str:
+        doc = (self.func.__doc__ or "").strip()
+        if doc:
+            return doc.splitlines()[0].strip()
+        words = self.func.__name__.strip("_").replace("_", " ")  # no docstring: the function's name says it
+        verb = {"given": "Sets up", "when": "Does", "then": "Checks"}.get(self.type or "", "Step")
+        return f"{verb}: {words}."
+
+
+_PARSE_KINDS = {"": "text", "d": "whole number", "n": "whole number", "f": "number", "g": "number",
+                "w": "one word", "W": "non-word characters", "l": "letters", "ti": "date and time"}
+
+
+def _converter_kind(converter: Callable) -> str:
+    name = getattr(converter, "__name__", type(converter).__name__)
+    return {"int": "whole number", "float": "number", "str": "text"}.get(name, name)
+
+
+def _close_paren(pattern: str, start: int) -> int:
+    """Index of the ``)`` closing the group that opens at ``start``."""
+    depth, i = 0, start
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = pattern.index("]", i + 2 if pattern[i + 1:i + 2] in ("]", "^") else i + 1) + 1
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise ValueError(f"unbalanced group in {pattern!r}")
+
+
+def _named_groups(pattern: str) -> list[tuple[str, str]]:
+    found = []
+    for match in re.finditer(r"\(\?P<(\w+)>", pattern):
+        end = _close_paren(pattern, match.start())
+        found.append((match.group(1), pattern[match.end():end]))
+    return found
+
+
+def _split_alternatives(body: str) -> list[str]:
+    parts, depth, current, i = [], 0, "", 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            current += body[i:i + 2]
+            i += 2
+            continue
+        depth += char == "("
+        depth -= char == ")"
+        if char == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+        i += 1
+    return [*parts, current]
+
+
+_LITERAL = re.compile(r"^(?:[\w ,'-]|\\.)+$")
+_REGEX_KINDS = {r"\d+": "whole number", r"\d": "digit", r"\w+": "one word", r"[A-Z_]+": "UPPER_CASE word",
+                r'[^"]+': "text", r'[^"]*': "text (may be empty)", r".+?": "text", r".+": "text", r".*": "text"}
+
+
+def _regex_value_kind(body: str) -> str:
+    options = _split_alternatives(body)
+    if len(options) > 1 and all(_LITERAL.match(o) for o in options):
+        return "one of: " + ", ".join(o.replace("\\", "") for o in options)
+    return _REGEX_KINDS.get(body, f"text matching {body}")
+
+
+def readable_regex(pattern: str) -> str:
+    """``(?P<agent>\\w+) (?P<kind>cold|warm) transfers`` -> ``{agent} {kind} transfers``."""
+    pattern = pattern.removeprefix("^").removesuffix("$")
+    out, i = "", 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            out += {"d": "#", "w": "x", "s": " "}.get(pattern[i + 1], pattern[i + 1])
+            i += 2
+        elif pattern.startswith("(?P<", i):
+            end = _close_paren(pattern, i)
+            out += "{" + pattern[i + 4:pattern.index(">", i)] + "}"
+            i = end + 1
+        elif char == "(":
+            end = _close_paren(pattern, i)
+            body = pattern[i + 3:end] if pattern.startswith("(?:", i) else pattern[i + 1:end]
+            optional = pattern[end + 1:end + 2] == "?"
+            inner = " | ".join(readable_regex(part) for part in _split_alternatives(body))
+            out += f"[{inner}]" if optional else (f"({inner})" if "|" in body else inner)
+            i = end + (2 if optional else 1)
+        elif char == "?" and out:
+            out = out[:-1] + f"({out[-1]})"
+            i += 1
+        elif char in "+*":
+            i += 1
+        else:
+            out += char
+            i += 1
+    return out
+
+
+def step_modules(steps_dir: Path = STEPS_DIR) -> list[str]:
+    """``steps.<area>`` for every steps file conftest.py loads."""
+    return sorted(f"steps.{p.stem}" for p in steps_dir.glob("*.py") if not p.name.startswith("_"))
+
+
+def load_step_definitions(root: Path = ROOT) -> list[StepDef]:
+    """Imports every ``steps/<area>.py`` and returns its definitions, in area then source order."""
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    modules = step_modules(root / "steps")
+    for module in modules:
+        importlib.import_module(module)
+    defs = [StepDef(c.type, c.parser, c.step_func, dict(c.converters), c.target_fixture)
+            for c in list(step_function_context_registry.values()) if c.step_func.__module__ in modules]
+    unique = {(d.func.__module__, d.func.__qualname__, d.parser.name, d.type): d for d in defs}
+    return sorted(unique.values(), key=lambda d: (d.area, d.source_line))
+
+
+def find_definition(defs: Iterable[StepDef], step_type: str, text: str) -> StepDef | None:
+    return next((d for d in defs if d.matches(step_type, text)), None)
+
+
+def closest_phrases(defs: list[StepDef], text: str, known_lines: dict[str, StepDef] | None = None,
+                    n: int = 3) -> list[str]:
+    """The existing steps that read most like ``text`` (compared with phrases and real example lines)."""
+    candidates: dict[str, StepDef] = {d.phrase(): d for d in defs}
+    candidates.update(known_lines or {})
+    close = difflib.get_close_matches(text, list(candidates), n=n * 3, cutoff=0.45)
+    phrases: list[str] = []
+    for line in close:
+        definition = candidates[line]
+        phrase = f"{definition.keyword} {definition.phrase()}"
+        if phrase not in phrases:
+            phrases.append(phrase)
+    return phrases[:n]
+
+
+# --- feature files ----------------------------------------------------------------------------------
+
+@dataclass
+class GherkinStep:
+    type: str | None  # None when the first step of a block is And/But (an error pytest-bdd refuses)
+    keyword: str
+    text: str  # rendered with the Examples row for outlines
+    line: int
+    column: int
+
+
+@dataclass
+class ParsedFeature:
+    path: Path
+    document: object | None  # pytest_bdd.gherkin_parser.GherkinDocument
+    errors: list[tuple[int, int, str]]  # (line, column, message)
+
+
+def feature_files(paths: Iterable[str | Path]) -> list[Path]:
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(path.rglob("*.feature")))
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def parse_feature(path: Path) -> ParsedFeature:
+    """The feature's Gherkin document, or every parse error with its line and column."""
+    from gherkin.errors import CompositeParserException, ParserException
+    from gherkin.parser import Parser
+    from pytest_bdd.gherkin_parser import GherkinDocument
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return ParsedFeature(path, None, [(1, 1, f"cannot read the file: {exc}")])
+    try:
+        data = Parser().parse(text)
+    except CompositeParserException as exc:
+        return ParsedFeature(path, None, [_parse_error(e) for e in exc.errors])
+    except ParserException as exc:
+        return ParsedFeature(path, None, [_parse_error(exc)])
+    if not data.get("feature"):
+        return ParsedFeature(path, None, [(1, 1, "no 'Feature:' line: a feature file starts with 'Feature: <name>'")])
+    return ParsedFeature(path, GherkinDocument.from_dict(data), [])
+
+
+def _parse_error(exc: Exception) -> tuple[int, int, str]:
+    location = getattr(exc, "location", None) or {}
+    message = re.sub(r"^\(\d+:\d+\): ", "", str(exc))
+    return int(location.get("line") or 1), int(location.get("column") or 1), message
+
+
+def typed_steps(steps: Iterable, context: dict[str, str] | None = None, start_type: str | None = None
+                ) -> Iterator[GherkinStep]:
+    """Steps with pytest-bdd's type; ``<placeholders>`` filled from ``context`` (an Examples row)."""
+    current = start_type
+    for step in steps:
+        current = KEYWORD_TYPES.get(step.keyword_type, current)
+        text = step.text
+        if context:
+            text = PLACEHOLDER.sub(lambda m: context.get(m.group(1), m.group(0)), text)
+        yield GherkinStep(current, step.keyword.strip(), text, step.location.line, step.location.column)
+
+
+def scenarios_of(document) -> Iterator[tuple[object, list, list]]:
+    """``(scenario, backgrounds, enclosing tags)`` for every scenario, inside rules too."""
+    feature = document.feature
+    backgrounds = [c.background for c in feature.children if c.background]
+    for child in feature.children:
+        if child.scenario:
+            yield child.scenario, backgrounds, list(feature.tags)
+        elif child.rule:
+            rule_backgrounds = backgrounds + [c.background for c in child.rule.children if c.background]
+            for inner in child.rule.children:
+                if inner.scenario:
+                    yield inner.scenario, rule_backgrounds, list(feature.tags) + list(child.rule.tags)
+
+
+def example_rows(scenario) -> list[dict[str, str]]:
+    rows = []
+    for table in scenario.examples:
+        if not table.table_header:
+            continue
+        header = [cell.value for cell in table.table_header.cells]
+        rows.extend(dict(zip(header, (cell.value for cell in row.cells))) for row in table.table_body or [])
+    return rows
+
+
+def rendered_steps(document) -> Iterator[tuple[object, GherkinStep]]:
+    """Every step a run would execute, once per distinct text: ``(scenario, step)``."""
+    for scenario, backgrounds, _ in scenarios_of(document):
+        for background in backgrounds:
+            for step in typed_steps(background.steps):
+                yield scenario, step
+        for row in example_rows(scenario) or [{}]:
+            for step in typed_steps(scenario.steps, row):
+                yield scenario, step
+
+
+def relative(path: Path, root: Path = ROOT) -> str:
+    try:
+        return str(path.resolve().relative_to(root))
+    except ValueError:
+        return str(path)

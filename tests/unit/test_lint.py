@@ -1,0 +1,148 @@
+"""`deskcheck lint` on bad feature files: each rule names the file, line and column, and exits non-zero."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from deskcheck import lint
+from deskcheck.stepdefs import ROOT
+
+GOOD = """\
+    @wrap_up @severity:normal @req:WU-9
+    Feature: Good
+      Scenario: Maya answers
+        Given the agent "Maya" is logged in and Available
+        And a customer "Dana Whitfield" with 1 open case
+        When Dana calls the support line
+        Then Maya's softphone rings with Dana's number
+    """
+
+
+def write(tmp_path: Path, text: str, name: str = "bad.feature", area: str = "wrap_up") -> Path:
+    path = tmp_path / "features" / area / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def errors(*paths: Path) -> list[lint.Finding]:
+    return [f for f in lint.lint_paths(list(paths)) if f.severity == "error"]
+
+
+def test_a_good_feature_has_no_findings(tmp_path):
+    assert lint.lint_paths([write(tmp_path, GOOD, "good.feature")]) == []
+
+
+def test_the_repos_features_pass():
+    found = errors(ROOT / "features")
+    assert not found, "\n".join(map(str, found))
+
+
+def test_undefined_step_names_file_line_and_closest_existing(tmp_path):
+    path = write(tmp_path, GOOD.replace("When Dana calls the support line", "When Dana rings the support line"))
+    [finding] = errors(path)
+    assert (finding.line, finding.column) == (6, 5)
+    assert finding.path.endswith("features/wrap_up/bad.feature")
+    assert 'undefined step "When Dana rings the support line"' in finding.message
+    assert "closest existing: When {caller} calls the {queue} line" in finding.message
+
+
+def test_and_takes_the_type_of_the_step_before_it(tmp_path):
+    # a Then phrase after When ... And: the And is a When step, which has no such definition
+    path = write(tmp_path, GOOD.replace("Then Maya's softphone", "And Maya's softphone"))
+    [finding] = errors(path)
+    assert "(When step)" in finding.message and finding.line == 7
+
+
+def test_unregistered_tags_and_bad_tag_families(tmp_path):
+    path = write(tmp_path, GOOD.replace("@wrap_up @severity:normal @req:WU-9",
+                                        "@wrap_up @smokey @severity:urgent @owner:bob @flaky @req:"))
+    messages = [f.message for f in errors(path)]
+    assert len(messages) == 5, messages
+    assert any("unregistered tag @smokey" in m and "pyproject.toml" in m for m in messages)
+    assert any("unknown severity @severity:urgent" in m for m in messages)
+    assert any("unknown tag family @owner" in m for m in messages)
+    assert any("@flaky is forbidden" in m for m in messages)
+    assert any("@req: needs an ID" in m for m in messages)
+
+
+def test_outline_placeholder_without_an_examples_column(tmp_path):
+    path = write(tmp_path, """\
+        Feature: Outline
+          Scenario Outline: Dispositions
+            Given the agent "Maya" is logged in and Available
+            When Maya completes the wrap-up with "<code>"
+            Then the call log keeps the note "<note>"
+
+            Examples:
+              | code     |
+              | RESOLVED |
+
+          Scenario Outline: No examples at all
+            Given the agent "Maya" is logged in and Available
+        """)
+    found = errors(path)
+    assert [(f.line, f.message.split(" (")[0]) for f in found] == [
+        (5, "placeholder <note> has no Examples column"),
+        (11, 'Scenario Outline "No examples at all" has no Examples table'),
+    ], found
+
+
+def test_duplicate_scenario_names_within_an_area(tmp_path):
+    first = write(tmp_path, GOOD, "one.feature")
+    second = write(tmp_path, GOOD.replace("Feature: Good", "Feature: Other"), "two.feature")
+    elsewhere = write(tmp_path, GOOD, "three.feature", area="presence")
+    found = errors(first, second, elsewhere)
+    assert len(found) == 1, found
+    assert found[0].path.endswith("wrap_up/two.feature") and 'duplicate scenario name "Maya answers"' in found[0].message
+    assert "wrap_up/one.feature:3" in found[0].message
+
+
+@pytest.mark.parametrize("line", ["When I wait 3 seconds", "And Maya waits for 2 minutes",
+                                  "When we pause a few seconds", "When the agent sleeps 500 ms"])
+def test_fixed_waits_are_refused(tmp_path, line):
+    path = write(tmp_path, GOOD.replace("When Dana calls the support line", f"When Dana calls the support line\n    {line}"))
+    [finding] = errors(path)
+    assert "fixed wait" in finding.message and finding.line == 7, finding
+
+
+def test_time_passing_on_the_clock_is_not_a_fixed_wait(tmp_path):
+    path = write(tmp_path, GOOD.replace("Then Maya's softphone rings with Dana's number",
+                                        "And 31 seconds pass in wrap-up"))
+    assert errors(path) == []
+
+
+def test_parse_errors_have_line_and_column(tmp_path):
+    path = write(tmp_path, """\
+        Feature: Broken
+          Scenario: One
+            Given the agent "Maya" is logged in and Available
+           This line is not Gherkin
+        """)
+    [finding] = errors(path)
+    assert (finding.line, finding.column) == (4, 4) and "cannot parse" in finding.message, finding
+    assert "This line is not Gherkin" in finding.message
+
+
+def test_a_block_starting_with_and_is_refused(tmp_path):
+    path = write(tmp_path, GOOD.replace('Given the agent "Maya"', 'And the agent "Maya"'))
+    [finding] = errors(path)
+    assert "first step must be Given, When or Then" in finding.message and finding.line == 4
+
+
+def test_the_command_exits_non_zero_and_prints_every_error(tmp_path):
+    bad = write(tmp_path, GOOD.replace("@wrap_up", "@wrapup").replace("calls the", "phones the"))
+    good = write(tmp_path, GOOD.replace("Maya answers", "Maya answers again"), "good.feature")
+    run = subprocess.run([sys.executable, "-m", "deskcheck", "lint", str(tmp_path / "features")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"{bad}:1:1: error: unregistered tag @wrapup" in run.stdout, run.stdout
+    assert f"{bad}:6:5: error: undefined step" in run.stdout, run.stdout
+    assert "2 feature file(s), 2 error(s)" in run.stdout
+    ok = subprocess.run([sys.executable, "-m", "deskcheck", "lint", str(good)], cwd=ROOT,
+                        capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
