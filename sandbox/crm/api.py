@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..platform import correlation
 from ..platform.auth import Principal
@@ -48,7 +49,23 @@ def _birth_date(value: str | None) -> str | None:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _custom_fields(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if len(value) > 30:
+        raise ValueError("at most 30 custom fields")
+    for key, item in value.items():
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", key):
+            raise ValueError(f"custom field name {key!r} must be lower_snake_case, up to 40 characters")
+        if item is not None and not isinstance(item, (str, int, float, bool)):
+            raise ValueError(f"custom field {key!r} must be text, a number, true/false or null")
+        if isinstance(item, str) and len(item) > 255:
+            raise ValueError(f"custom field {key!r} is longer than 255 characters")
+    return value
+
+
 PhoneText = Annotated[str, AfterValidator(_phone)]
+CustomFields = Annotated[dict[str, Any] | None, AfterValidator(_custom_fields)]
 EmailText = Annotated[str | None, AfterValidator(_email)]
 BirthDate = Annotated[str | None, AfterValidator(_birth_date)]
 
@@ -76,6 +93,7 @@ class ContactIn(Strict):
     tax_id: str | None = Field(default=None, max_length=40)
     do_not_call: bool = False
     email_opt_out: bool = False
+    custom_fields: CustomFields = None
 
     @field_validator("account_number", "tax_id")
     @classmethod
@@ -93,6 +111,21 @@ class ContactPatch(Strict):
     tax_id: str | None = Field(default=None, max_length=40)
     do_not_call: bool | None = None
     email_opt_out: bool | None = None
+    custom_fields: CustomFields = None
+
+
+class BulkContactIn(ContactIn):
+    idempotency_key: str | None = Field(default=None, max_length=100,
+                                        description="a repeated create with the same key answers the first contact")
+
+
+class BulkContactsIn(Strict):
+    contacts: list[dict[str, Any]] = Field(min_length=1, max_length=500)
+
+
+class EmailIn(Strict):
+    subject: str = Field(min_length=1, max_length=200)
+    body: str = Field(default="", max_length=10_000)
 
 
 class CaseIn(Strict):
@@ -142,6 +175,9 @@ class ActivityIn(Tolerant):
     dtmf: str | None = Field(default=None, max_length=200)
     transfers: Any = None
     correlation_id: str | None = Field(default=None, max_length=128)
+    type: Literal["call", "email", "web_form", "webinar"] | None = None
+    subject: str | None = Field(default=None, max_length=200)
+    occurred_at: str | None = Field(default=None, max_length=40, description="when it happened (default: when logged)")
 
 
 class ContactChoiceIn(Strict):
@@ -219,7 +255,16 @@ def build_api(system: System, crm: Crm) -> APIRouter:
     @router.get("/contacts", name="crm.contacts.list", tags=["contacts"])
     def list_contacts(q: str | None = Query(default=None, max_length=100), phone: str | None = Query(default=None, max_length=40),
                       account_number: str | None = Query(default=None, max_length=40),
+                      ids: str | None = Query(default=None, max_length=2000, description="comma-separated ids (up to 200)"),
                       principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        if ids is not None:
+            try:
+                wanted = [int(part) for part in ids.split(",") if part.strip()]
+            except ValueError:
+                raise HTTPException(422, "ids must be comma-separated contact ids")
+            if len(wanted) > 200:
+                raise HTTPException(422, "at most 200 ids per lookup")
+            return {"contacts": crm.search_contacts(principal, ids=wanted)}
         normalized = None
         if phone:
             try:
@@ -234,6 +279,28 @@ def build_api(system: System, crm: Crm) -> APIRouter:
         refuse_hidden_writes(principal, {k for k, v in fields.items() if v not in (None, False)})
         contact_id = call(crm.create_contact, fields)
         return crm.contact(contact_id, principal)
+
+    @router.post("/contacts/bulk", name="crm.contacts.bulk", tags=["contacts"])
+    def create_contacts_bulk(body: BulkContactsIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        """Many creates in one call (an integration's batch): one result per item, in order."""
+        results = []
+        for index, item in enumerate(body.contacts):
+            try:
+                contact = BulkContactIn.model_validate(item)
+            except ValidationError as exc:
+                reason = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+                results.append({"index": index, "status": "invalid", "detail": reason})
+                continue
+            fields = contact.model_dump(exclude={"idempotency_key"})
+            refuse_hidden_writes(principal, {k for k, v in fields.items() if v not in (None, False)})
+            try:
+                contact_id = crm.create_contact(fields, contact.idempotency_key)
+            except Conflict as exc:
+                results.append({"index": index, "status": "conflict", "detail": str(exc)})
+                continue
+            results.append({"index": index, "status": "created", "id": contact_id,
+                            "idempotency_key": contact.idempotency_key})
+        return {"results": results}
 
     @router.get("/contacts/{contact_id}", name="crm.contacts.get", tags=["contacts"])
     def get_contact(contact_id: int, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
@@ -251,6 +318,26 @@ def build_api(system: System, crm: Crm) -> APIRouter:
         refuse_hidden_writes(principal, set(changes))
         call(crm.update_contact, contact_id, changes)
         return crm.contact(contact_id, principal)
+
+    @router.delete("/contacts/{contact_id}", name="crm.contacts.delete", tags=["contacts"])
+    def delete_contact(contact_id: int) -> dict[str, Any]:
+        call(crm.delete_contact, contact_id)
+        return {"id": contact_id, "deleted": True}
+
+    @router.post("/contacts/{contact_id}/emails", status_code=201, name="crm.contacts.email", tags=["contacts"])
+    def email_contact(contact_id: int, body: EmailIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        """An agent's email from the console: refused for a contact who opted out of email."""
+        contact = call(crm.contact, contact_id, principal, with_360=False)
+        if contact.get("deleted_at"):
+            raise HTTPException(409, f"contact {contact_id} was deleted")
+        if contact.get("email_opt_out"):
+            raise HTTPException(409, "Do not email: this contact unsubscribed from email")
+        if not contact.get("email"):
+            raise HTTPException(422, "this contact has no email address")
+        fields = {"type": "email", "direction": "outbound", "contact_id": contact_id, "agent": principal.name,
+                  "subject": body.subject, "notes": body.body or None, "source": "console",
+                  "correlation_id": correlation.current()}
+        return call(crm.upsert_activity, f"email-{uuid.uuid4().hex[:16]}", fields, "completed")
 
     @router.put("/contacts/{contact_id}/billing", name="crm.contacts.billing", tags=["contacts"])
     def set_billing(contact_id: int, body: BillingIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
@@ -306,8 +393,9 @@ def build_api(system: System, crm: Crm) -> APIRouter:
 
     # -- activities ----------------------------------------------------------------------------
     @router.put("/activities/{interaction_id}", name="crm.activities.upsert", tags=["activities"])
-    def upsert_activity(interaction_id: str, body: ActivityIn) -> dict[str, Any]:
+    def upsert_activity(interaction_id: str, body: ActivityIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         fields = body.model_dump(exclude={"status"})
+        fields["source"] = principal.name.removesuffix("-service") if principal.kind == "client" else "console"
         if body.from_number:
             fields["from_number"] = try_normalize_phone(body.from_number) or body.from_number
         fields["correlation_id"] = body.correlation_id or correlation.current()

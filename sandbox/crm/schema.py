@@ -25,10 +25,16 @@ CREATE TABLE IF NOT EXISTS contacts (
     tax_id TEXT,
     do_not_call INTEGER NOT NULL DEFAULT 0,
     email_opt_out INTEGER NOT NULL DEFAULT 0,
+    custom_fields TEXT,
+    deleted_at TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS contacts_phone ON contacts(phone);
+CREATE TABLE IF NOT EXISTS contact_keys (
+    key TEXT PRIMARY KEY,
+    contact_id INTEGER NOT NULL REFERENCES contacts(id)
+);
 CREATE TABLE IF NOT EXISTS cases (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     contact_id INTEGER NOT NULL REFERENCES contacts(id),
@@ -71,6 +77,9 @@ CREATE TABLE IF NOT EXISTS activities (
     transfer_note TEXT,
     transferred_by TEXT,
     correlation_id TEXT,
+    subject TEXT,
+    source TEXT,
+    occurred_at TEXT,
     log_writes INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,

@@ -18,8 +18,10 @@ from .visibility import hidden_fields
 
 CONTACT_FIELDS = ("first_name", "last_name", "phone", "email", "account_number", "date_of_birth", "tax_id",
                   "do_not_call", "email_opt_out")
+FLAGS = ("do_not_call", "email_opt_out")
 ACTIVITY_MERGE_FIELDS = ("direction", "from_number", "queue", "contact_id", "agent", "disposition", "notes",
-                         "wrapup_seconds", "hold_seconds", "muted_seconds", "dtmf", "transfers", "correlation_id")
+                         "wrapup_seconds", "hold_seconds", "muted_seconds", "dtmf", "transfers", "correlation_id",
+                         "type", "subject", "source", "occurred_at")
 ACTIVITY_JSON_FIELDS = ("transfers",)
 OPEN_CASE_STATUSES = ("open", "pending")
 RECENT_ORDERS_SHOWN = 5
@@ -144,6 +146,7 @@ class Crm:
             "email": row["email"], "account_number": row["account_number"],
             "date_of_birth": row["date_of_birth"], "tax_id": row["tax_id"],
             "do_not_call": bool(row["do_not_call"]), "email_opt_out": bool(row["email_opt_out"]),
+            "custom_fields": loads(row["custom_fields"], {}), "deleted_at": row["deleted_at"],
             "created_at": row["created_at"], "updated_at": row["updated_at"],
         }
         for field in hidden:
@@ -171,8 +174,13 @@ class Crm:
         return {"open_cases": cases, "recent_orders": orders, "billing": billing}
 
     def search_contacts(self, principal: Principal, q: str | None = None, phone: str | None = None,
-                        account_number: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-        sql, params = "SELECT * FROM contacts WHERE 1=1", []
+                        account_number: str | None = None, limit: int = 50,
+                        ids: list[int] | None = None) -> list[dict[str, Any]]:
+        if ids is not None:  # a lookup by id (integrations): deleted contacts too, in the order asked
+            marks = ",".join("?" * len(ids))
+            rows = {r["id"]: r for r in self.db.query(f"SELECT * FROM contacts WHERE id IN ({marks})", tuple(ids))}
+            return [self.contact_view(rows[i], principal) for i in ids if i in rows]
+        sql, params = "SELECT * FROM contacts WHERE deleted_at IS NULL", []
         if phone:
             sql += " AND phone=?"
             params.append(phone)
@@ -189,16 +197,25 @@ class Crm:
                 r["email"], r["account_number"])))) or (len(digits) >= 4 and digits in r["phone"])]
         return [self.contact_view(r, principal) for r in rows[:limit]]
 
-    def create_contact(self, fields: dict[str, Any]) -> int:
+    def create_contact(self, fields: dict[str, Any], idempotency_key: str | None = None) -> int:
+        """The new contact's id; with an idempotency key, a repeated create answers the first one's id."""
         now = self.clock.iso()
+        custom = {k: v for k, v in (fields.get("custom_fields") or {}).items() if v is not None}
         with self.db.transaction():
+            if idempotency_key:
+                known = self.db.one("SELECT contact_id FROM contact_keys WHERE key=?", (idempotency_key,))
+                if known:
+                    return known["contact_id"]
             self._check_account_free(fields.get("account_number"), None)
             contact_id = self.db.insert(
                 "INSERT INTO contacts (first_name, last_name, phone, email, account_number, date_of_birth, tax_id,"
-                " do_not_call, email_opt_out, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " do_not_call, email_opt_out, custom_fields, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (fields["first_name"], fields["last_name"], fields["phone"], fields.get("email"),
                  fields.get("account_number"), fields.get("date_of_birth"), fields.get("tax_id"),
-                 int(bool(fields.get("do_not_call"))), int(bool(fields.get("email_opt_out"))), now, now))
+                 int(bool(fields.get("do_not_call"))), int(bool(fields.get("email_opt_out"))),
+                 dumps(custom) if custom else None, now, now))
+            if idempotency_key:
+                self.db.execute("INSERT INTO contact_keys (key, contact_id) VALUES (?,?)", (idempotency_key, contact_id))
         row = self._contact_row(contact_id)
         self.events.emit("contact.created", {
             "id": contact_id, "full_name": full_name(row["first_name"], row["last_name"]),
@@ -206,20 +223,45 @@ class Crm:
         return contact_id
 
     def update_contact(self, contact_id: int, changes: dict[str, Any]) -> None:
+        changes = dict(changes)
+        custom_changes = changes.pop("custom_fields", None) or {}
         with self.db.transaction():
             row = self._contact_row(contact_id)
+            if row["deleted_at"]:
+                raise Conflict(f"contact {contact_id} was deleted")
             if "account_number" in changes:
                 self._check_account_free(changes["account_number"], contact_id)
             changed = [f for f, v in changes.items()
-                       if (int(bool(v)) if f in ("do_not_call", "email_opt_out") else v) != row[f]]
+                       if (int(bool(v)) if f in FLAGS else v) != row[f]]
+            assignments = [f"{f}=?" for f in changed]
+            values: list[Any] = [int(bool(changes[f])) if f in FLAGS else changes[f] for f in changed]
+            custom = loads(row["custom_fields"], {})
+            custom_changed = [k for k, v in custom_changes.items() if custom.get(k) != v]
+            if custom_changed:
+                for key in custom_changed:
+                    if custom_changes[key] is None:
+                        custom.pop(key, None)
+                    else:
+                        custom[key] = custom_changes[key]
+                assignments.append("custom_fields=?")
+                values.append(dumps(custom) if custom else None)
+                changed += [f"custom_fields.{k}" for k in custom_changed]
             if not changed:
                 return
-            assignments = ", ".join(f"{f}=?" for f in changed)
-            values = [int(bool(changes[f])) if f in ("do_not_call", "email_opt_out") else changes[f] for f in changed]
-            self.db.execute(f"UPDATE contacts SET {assignments}, updated_at=? WHERE id=?",
+            self.db.execute(f"UPDATE contacts SET {', '.join(assignments)}, updated_at=? WHERE id=?",
                             (*values, self.clock.iso(), contact_id))
         # names of the changed fields only: event streams are readable by every role
         self.events.emit("contact.updated", {"id": contact_id, "changed": sorted(changed)})
+
+    def delete_contact(self, contact_id: int) -> None:
+        """A soft delete: gone from search and screen pops; its calls, cases and orders stay."""
+        with self.db.transaction():
+            row = self._contact_row(contact_id)
+            if row["deleted_at"]:
+                return
+            self.db.execute("UPDATE contacts SET deleted_at=?, updated_at=? WHERE id=?",
+                            (self.clock.iso(), self.clock.iso(), contact_id))
+        self.events.emit("contact.deleted", {"id": contact_id})
 
     def _check_account_free(self, account_number: str | None, contact_id: int | None) -> None:
         if not account_number:
@@ -275,7 +317,8 @@ class Crm:
         if interaction_id is not None:
             sql += " AND interaction_id=?"
             params.append(interaction_id)
-        return [self._activity_out(r) for r in self.db.query(sql + " ORDER BY created_at DESC, id DESC", tuple(params))]
+        return [self._activity_out(r) for r in self.db.query(
+            sql + " ORDER BY COALESCE(occurred_at, created_at) DESC, id DESC", tuple(params))]
 
     def upsert_activity(self, interaction_id: str, fields: dict[str, Any], status: str | None,
                         contact_chosen_by: str | None = None) -> dict[str, Any]:
@@ -363,7 +406,7 @@ class Crm:
                      account_number: str | None) -> tuple[str, str, list[int]]:
         """The screen-pop rule: IVR-verified account, else the call's linked contact, else the number."""
         if account_number:
-            owner = self.db.one("SELECT id FROM contacts WHERE account_number=?", (account_number,))
+            owner = self.db.one("SELECT id FROM contacts WHERE account_number=? AND deleted_at IS NULL", (account_number,))
             if owner:
                 return "single", "account", [owner["id"]]
         linked = self.db.one("SELECT contact_id FROM activities WHERE interaction_id=? AND contact_id IS NOT NULL",
@@ -371,7 +414,8 @@ class Crm:
         if linked:
             return "single", "interaction", [linked["contact_id"]]
         if normalized_phone:
-            ids = [r["id"] for r in self.db.query("SELECT id FROM contacts WHERE phone=? ORDER BY id", (normalized_phone,))]
+            ids = [r["id"] for r in self.db.query(
+                "SELECT id FROM contacts WHERE phone=? AND deleted_at IS NULL ORDER BY id", (normalized_phone,))]
             if len(ids) == 1:
                 return "single", "phone", ids
             if ids:

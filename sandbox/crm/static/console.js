@@ -303,12 +303,20 @@
 
     const flags = [];
     if (contact.do_not_call) flags.push(el("span", { class: "pill warn" }, "Do not call"));
-    if (contact.email_opt_out) flags.push(el("span", { class: "pill" }, "Email opt-out"));
+    if (contact.email_opt_out) flags.push(el("span", { class: "pill warn" }, "Do not email"));
 
     const callButton = el("button", {
       type: "button", disabled: contact.do_not_call, title: contact.do_not_call ? "This contact is on the do-not-call list" : null,
       onclick: () => sendToSoftphone("clickToDial", { number: contact.phone, record_id: String(contact.id) }),
     }, "Call");
+
+    const noEmail = contact.email_opt_out || !contact.email;
+    const emailButton = el("button", {
+      type: "button", disabled: noEmail,
+      title: contact.email_opt_out ? "This contact unsubscribed from email" : (!contact.email ? "No email address on record" : null),
+      onclick: () => { composer.hidden = !composer.hidden; if (!composer.hidden) composer.querySelector("input").focus(); },
+    }, "Email");
+    const composer = emailComposer(contact);
 
     const three = contact.three_sixty;
     const cases = three.open_cases, orders = three.recent_orders;
@@ -316,7 +324,8 @@
     if ("balance" in three.billing) billing.push(el("p", {}, `Balance: ${money(three.billing.balance)}`));
 
     recordRegion.replaceChildren(
-      el("div", { class: "record-head" }, el("h2", {}, contact.full_name), el("div", { class: "flags" }, flags), callButton),
+      el("div", { class: "record-head" }, el("h2", {}, contact.full_name), el("div", { class: "flags" }, flags), callButton, emailButton),
+      composer,
       dl,
       el("section", { "aria-label": "Customer 360", class: "three-sixty" },
         el("div", {},
@@ -331,16 +340,47 @@
         timelineList(activities)));
   }
 
+  function emailComposer(contact) {
+    const status = el("p", { role: "status", class: "muted" });
+    const form = el("form", { "aria-label": `Email ${contact.full_name}`, class: "stack composer", hidden: true },
+      el("label", { for: "email-subject" }, "Subject"), el("input", { id: "email-subject", name: "subject", required: true }),
+      el("label", { for: "email-body" }, "Message"), el("textarea", { id: "email-body", name: "body", rows: 3 }),
+      el("div", {}, el("button", { type: "submit", class: "primary" }, "Send email")), status);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        await api("POST", `/api/contacts/${contact.id}/emails`, {
+          subject: form.querySelector("#email-subject").value, body: form.querySelector("#email-body").value });
+        showNotice("Email sent");
+        refreshTimeline();
+      } catch (err) {
+        status.replaceChildren(el("span", { role: "alert", class: "alert" }, `Email not sent: ${err.message}`));
+      }
+    });
+    return form;
+  }
+
+  const ACTIVITY_LABELS = { email: "email", web_form: "Web form", webinar: "Webinar" };
+
+  function activitySummary(a) {
+    if (a.type && a.type !== "call") {
+      const what = a.type === "email" ? (a.source === "marketing" ? "Marketing email" : "Email") : ACTIVITY_LABELS[a.type] || a.type;
+      const verb = a.type === "email" ? "sent" : a.type === "webinar" ? "registered" : "submitted";
+      return [what, verb, a.subject].filter(Boolean);
+    }
+    return [`${a.direction === "outbound" ? "Outbound" : "Inbound"} call`, STATUS_LABELS[a.status] || a.status];
+  }
+
   function timelineList(activities) {
     if (!activities.length) return el("p", { class: "muted" }, "No activity yet");
     return el("ul", {}, activities.map((a) => {
-      const summary = [`${a.direction === "outbound" ? "Outbound" : "Inbound"} call`, STATUS_LABELS[a.status] || a.status];
+      const summary = activitySummary(a);
       if (a.disposition) summary.push(a.disposition);
       const extra = [];
       if (a.notes) extra.push(el("span", {}, `Notes: ${a.notes}`));
       if (a.wrapup_seconds !== null && a.wrapup_seconds !== undefined) extra.push(el("span", {}, `Wrap-up ${Math.round(a.wrapup_seconds)} s`));
       if (a.agent) extra.push(el("span", {}, `Agent: ${a.agent}`));
-      extra.push(el("span", { class: "muted" }, shortDate(a.completed_at || a.created_at)));
+      extra.push(el("span", { class: "muted" }, shortDate(a.occurred_at || a.completed_at || a.created_at)));
       return el("li", { "data-interaction-id": a.interaction_id },
         el("span", { class: "timeline-summary" }, summary.join(" · ")),
         el("div", { class: "timeline-meta" }, extra));
