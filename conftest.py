@@ -19,6 +19,9 @@ pytest_plugins = [
     "fixtures.actors",
     "fixtures.personas",
     "fixtures.desktop",
+    "fixtures.faults",
+    "fixtures.webhooks",
+    "fixtures.event_schemas",
     "fixtures.step_check",
     *sorted(
         f"steps.{path.stem}"
