@@ -69,6 +69,12 @@ class Softphone:
     def expect_no_active_call(self) -> None:
         expect(self.active_call).to_be_hidden()
 
+    def expect_action_failed(self) -> None:
+        expect(self.frame.get_by_role("alert")).to_contain_text("Action failed")
+
+    def expect_no_action_failed(self) -> None:
+        expect(self.frame.get_by_role("alert")).to_be_hidden()
+
     def expect_customer_hung_up(self) -> None:
         expect(self.frame.get_by_text("Customer hung up")).to_be_visible()
 
@@ -82,8 +88,12 @@ class Softphone:
         expect(self.incoming).to_be_hidden()
 
     def put_on_hold(self) -> None:
-        self.active_call.get_by_role("button", name="Hold").click()
+        self.try_to_hold()
         self.expect_on_hold()
+
+    def try_to_hold(self) -> None:
+        """Clicks Hold without expecting it to work (the network may be failing)."""
+        self.active_call.get_by_role("button", name="Hold").click()
 
     def resume(self) -> None:
         self.active_call.get_by_role("button", name="Resume").click()
