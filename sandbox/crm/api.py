@@ -256,7 +256,11 @@ def build_api(system: System, crm: Crm) -> APIRouter:
     def list_contacts(q: str | None = Query(default=None, max_length=100), phone: str | None = Query(default=None, max_length=40),
                       account_number: str | None = Query(default=None, max_length=40),
                       ids: str | None = Query(default=None, max_length=2000, description="comma-separated ids (up to 200)"),
+                      after_id: int | None = Query(default=None, ge=0, description="page through every contact by id"),
+                      limit: int = Query(default=200, ge=1, le=500),
                       principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        if after_id is not None:  # integrations: every contact, deleted ones too, in id order
+            return {"contacts": crm.contacts_after(principal, after_id, limit)}
         if ids is not None:
             try:
                 wanted = [int(part) for part in ids.split(",") if part.strip()]

@@ -197,6 +197,10 @@ class Crm:
                 r["email"], r["account_number"])))) or (len(digits) >= 4 and digits in r["phone"])]
         return [self.contact_view(r, principal) for r in rows[:limit]]
 
+    def contacts_after(self, principal: Principal, after_id: int, limit: int) -> list[dict[str, Any]]:
+        rows = self.db.query("SELECT * FROM contacts WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit))
+        return [self.contact_view(r, principal) for r in rows]
+
     def create_contact(self, fields: dict[str, Any], idempotency_key: str | None = None) -> int:
         """The new contact's id; with an idempotency key, a repeated create answers the first one's id."""
         now = self.clock.iso()
