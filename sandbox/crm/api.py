@@ -175,9 +175,22 @@ class ActivityIn(Tolerant):
     dtmf: str | None = Field(default=None, max_length=200)
     transfers: Any = None
     correlation_id: str | None = Field(default=None, max_length=128)
-    type: Literal["call", "email", "web_form", "webinar"] | None = None
+    type: Literal["call", "chat", "email", "web_form", "webinar"] | None = None
+    attributes: dict[str, Any] | None = Field(default=None, description="the IVR or bot context of a call or chat")
     subject: str | None = Field(default=None, max_length=200)
     occurred_at: str | None = Field(default=None, max_length=40, description="when it happened (default: when logged)")
+
+
+class FollowupIn(Tolerant):
+    phone: str | None = Field(default=None, max_length=40)
+    contact_id: int | None = None
+    queue: str | None = Field(default=None, max_length=40)
+    reason: str | None = Field(default=None, max_length=100)
+    status: str = Field(min_length=1, max_length=20)
+    next_action: str | None = Field(default=None, max_length=200)
+    next_action_due: str | None = Field(default=None, max_length=40)
+    attempts: list[dict[str, Any]] = Field(default_factory=list, max_length=50)
+    correlation_id: str | None = Field(default=None, max_length=128)
 
 
 class ContactChoiceIn(Strict):
@@ -419,6 +432,32 @@ def build_api(system: System, crm: Crm) -> APIRouter:
     @router.get("/activities", name="crm.activities.list", tags=["activities"])
     def list_activities(contact_id: int | None = None, interaction_id: str | None = None) -> dict[str, Any]:
         return {"activities": crm.activities(contact_id, interaction_id)}
+
+    # -- follow-ups (callbacks from cti) and linked tickets (helpdesk) ---------------------------
+    @router.put("/followups/{followup_id}", name="crm.followups.upsert", tags=["follow-ups"])
+    def upsert_followup(followup_id: str, body: FollowupIn) -> dict[str, Any]:
+        fields = body.model_dump()
+        fields["phone"] = try_normalize_phone(body.phone) or body.phone
+        fields["correlation_id"] = body.correlation_id or correlation.current()
+        return call(crm.upsert_followup, followup_id[:60], fields)
+
+    @router.get("/followups", name="crm.followups.list", tags=["follow-ups"])
+    def list_followups(contact_id: int | None = None, phone: str | None = None) -> dict[str, Any]:
+        return {"followups": crm.followups(contact_id, try_normalize_phone(phone) if phone else None)}
+
+    @router.get("/contacts/{contact_id}/tickets", name="crm.contacts.tickets", tags=["contacts"])
+    def contact_tickets(contact_id: int) -> dict[str, Any]:
+        """The helpdesk tickets linked to the contact (read through to helpdesk)."""
+        if not crm.contact_exists(contact_id):
+            raise HTTPException(404, f"no contact {contact_id}")
+        try:
+            body = system.peers["helpdesk"].request("GET", "/api/tickets", edge="tickets",
+                                                    params={"contact_id": contact_id})
+            tickets = body["tickets"]
+        except (EdgeError, KeyError, TypeError) as exc:
+            raise HTTPException(502, f"helpdesk did not answer: {exc}")
+        return {"tickets": [{k: t.get(k) for k in ("id", "subject", "status", "status_label", "priority", "channel",
+                                                   "updated_at", "escalated")} for t in tickets]}
 
     # -- dispositions --------------------------------------------------------------------------
     @router.get("/dispositions", name="crm.dispositions.list", tags=["dispositions"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
@@ -198,6 +199,24 @@ def build_console(system: System, crm: Crm) -> APIRouter:
                                       f'{html.escape(exc.reason)}</p><a href="/console">Back to the console</a>'
                                       '</div></main>'), status_code=502)
         return RedirectResponse(f"{system.config.urls['cti']}/supervisor?code={code}", status_code=303)
+
+    @router.get("/console/tickets/{ticket_id}", name="crm.console.ticket")
+    def ticket(ticket_id: str, request: Request) -> Response:
+        """Opens a linked helpdesk ticket, signed in as this agent (a one-time code, like the softphone)."""
+        user = session_user(request)
+        if user is None:
+            return RedirectResponse("/login", status_code=303)
+        try:
+            answer = system.peers["helpdesk"].request("POST", "/api/sso/codes", edge="sso",
+                                                      json={"username": user["username"], "name": user["name"]})
+            code = answer["code"]
+        except (EdgeError, KeyError, TypeError) as exc:
+            return HTMLResponse(_page("Ticket unavailable", '<main class="login"><div class="login-card">'
+                                      '<h1>Ticket unavailable</h1><p role="alert" class="alert">'
+                                      f'{html.escape(str(exc))}</p><a href="/console">Back to the console</a>'
+                                      '</div></main>'), status_code=502)
+        target = f"{system.config.urls['helpdesk']}/tickets/{quote(ticket_id)}?code={code}"
+        return RedirectResponse(target, status_code=303)
 
     @router.get("/static/{name}", name="crm.console.static", include_in_schema=False)
     def static(name: str) -> Response:

@@ -80,6 +80,7 @@ CREATE TABLE IF NOT EXISTS activities (
     subject TEXT,
     source TEXT,
     occurred_at TEXT,
+    attributes TEXT,
     log_writes INTEGER NOT NULL DEFAULT 0,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
@@ -111,6 +112,13 @@ CREATE TABLE IF NOT EXISTS dispositions (
     system INTEGER NOT NULL DEFAULT 0,
     position INTEGER NOT NULL,
     PRIMARY KEY (queue, code)
+);
+CREATE TABLE IF NOT EXISTS followups (
+    id TEXT PRIMARY KEY,
+    contact_id INTEGER REFERENCES contacts(id),
+    phone TEXT,
+    doc TEXT NOT NULL,
+    updated_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS presence (
     username TEXT PRIMARY KEY,

@@ -21,8 +21,8 @@ CONTACT_FIELDS = ("first_name", "last_name", "phone", "email", "account_number",
 FLAGS = ("do_not_call", "email_opt_out")
 ACTIVITY_MERGE_FIELDS = ("direction", "from_number", "queue", "contact_id", "agent", "disposition", "notes",
                          "wrapup_seconds", "hold_seconds", "muted_seconds", "dtmf", "transfers", "correlation_id",
-                         "type", "subject", "source", "occurred_at")
-ACTIVITY_JSON_FIELDS = ("transfers",)
+                         "type", "subject", "source", "occurred_at", "attributes")
+ACTIVITY_JSON_FIELDS = ("transfers", "attributes")
 OPEN_CASE_STATUSES = ("open", "pending")
 RECENT_ORDERS_SHOWN = 5
 DEFAULT_QUEUES = ["support", "sales", "billing"]
@@ -389,6 +389,35 @@ class Crm:
             "interaction_id": interaction_id, "activity_id": activity["id"], "contact_id": contact_id,
             "agent": agent, "previous_contact_id": row["contact_id"]}, correlation_id=activity["correlation_id"])
         return activity
+
+    # -- follow-ups (callback attempts and the next action, from cti) ---------------------------
+    def upsert_followup(self, followup_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Keeps the latest state of a callback; the contact is the one given, else the only one with the number."""
+        contact_id = fields.get("contact_id")
+        if contact_id is not None and not self.contact_exists(contact_id):
+            raise Invalid(f"contact_id {contact_id} does not exist")
+        if contact_id is None and fields.get("phone"):
+            owners = self.db.query("SELECT id FROM contacts WHERE phone=?", (fields["phone"],))
+            contact_id = owners[0]["id"] if len(owners) == 1 else None
+        followup = {**fields, "id": followup_id, "contact_id": contact_id, "updated_at": self.clock.iso()}
+        self.db.execute("INSERT INTO followups (id, contact_id, phone, doc, updated_at) VALUES (?,?,?,?,?)"
+                        " ON CONFLICT(id) DO UPDATE SET contact_id=excluded.contact_id, phone=excluded.phone,"
+                        " doc=excluded.doc, updated_at=excluded.updated_at",
+                        (followup_id, contact_id, fields.get("phone"), dumps(followup), followup["updated_at"]))
+        self.events.emit("followup.updated", {k: followup.get(k) for k in (
+            "id", "contact_id", "phone", "status", "next_action", "next_action_due", "attempts")},
+            correlation_id=fields.get("correlation_id"))
+        return followup
+
+    def followups(self, contact_id: int | None = None, phone: str | None = None) -> list[dict[str, Any]]:
+        sql, params = "SELECT doc FROM followups WHERE 1=1", []
+        if contact_id is not None:
+            sql += " AND contact_id=?"
+            params.append(contact_id)
+        if phone is not None:
+            sql += " AND phone=?"
+            params.append(phone)
+        return [loads(r["doc"]) for r in self.db.query(sql + " ORDER BY updated_at DESC, id", tuple(params))]
 
     # -- screen pops ---------------------------------------------------------------------------
     def screenpop(self, interaction_id: str, agent: str) -> dict[str, Any] | None:

@@ -19,6 +19,15 @@ from ..platform.auth import Principal
 from ..platform.system import SandboxConfig, System
 from .model import SCHEMA, WRAPUP_MODES, Cti, CtiError
 
+HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class HoursIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    days: list[int] = Field(min_length=1, max_length=7, description="0 = Monday ... 6 = Sunday")
+    open: str = Field(pattern=HHMM, description="HH:MM UTC")
+    close: str = Field(pattern=HHMM, description="HH:MM UTC, after open")
+
 STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "cti_session"
 E164 = r"^\+[1-9][0-9]{6,14}$"
@@ -50,6 +59,7 @@ class QueuePatch(BaseModel):
     wrapup_mode: Literal[WRAPUP_MODES] | None = None  # type: ignore[valid-type]
     acw_seconds: int | None = Field(default=None, ge=5, le=3600)
     ring_timeout_seconds: int | None = Field(default=None, ge=5, le=600)
+    hours: HoursIn | None = Field(default=None, description="business hours; null = always open")
 
 
 class CallAttributes(BaseModel):
@@ -88,10 +98,45 @@ class WrapupIn(BaseModel):
 
 class OutboundIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    to_number: str = Field(pattern=E164, description="the customer's E.164 number")
+    to_number: str = Field(min_length=1, max_length=40, description="the customer's number in any format; dialled in E.164")
     queue: str | None = Field(default=None, max_length=40, description="wrap-up rules to use; default the agent's first queue")
     record_id: str | None = Field(default=None, max_length=40, description="the crm record dialled from")
     agent: str | None = Field(default=None, max_length=40, description="who dials (service tokens only)")
+    callback_id: str | None = Field(default=None, max_length=40, description="the callback this call works")
+
+
+class CallbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    number: str = Field(pattern=E164)
+    queue: str = Field(min_length=1, max_length=40)
+    reason: Literal["after_hours", "requested", "missed", "abandoned"] = "requested"
+    contact_id: int | None = None
+    note: str | None = Field(default=None, max_length=200)
+
+
+class CallbackDialIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    agent: str | None = Field(default=None, max_length=40, description="who dials (service tokens only)")
+
+
+class ChatIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    conversation_id: str = Field(min_length=1, max_length=60)
+    queue: str = Field(default="support", max_length=40)
+    customer_name: str | None = Field(default=None, max_length=120)
+    contact_id: int | None = None
+    account_number: str | None = Field(default=None, max_length=40)
+    phone: str | None = Field(default=None, pattern=E164)
+    email: str | None = Field(default=None, max_length=200)
+    transcript: list[dict[str, Any]] = Field(default_factory=list, max_length=500)
+    intent_path: list[str] = Field(default_factory=list, max_length=50)
+    sentiment: dict[str, Any] | None = None
+    ticket_id: str | None = Field(default=None, max_length=20)
+
+
+class MessageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    text: str = Field(min_length=1, max_length=2000)
 
 
 class SsoIn(BaseModel):
@@ -165,10 +210,19 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
     def list_queues(principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         return {"queues": [cti.queue_view(q) for q in cti.all_queues()]}
 
+    @api.get("/queues/{name}", name="cti.queues.get")
+    def get_queue(name: str, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        return cti.queue_view(cti.queue_doc(name))
+
     @api.patch("/queues/{name}", name="cti.queues.update")
     def update_queue(name: str, body: QueuePatch, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         service_only(principal, "changing queues")
-        return cti.queue_view(cti.update_queue(name, body.model_dump(exclude_unset=True)))
+        changes = body.model_dump(exclude_unset=True)
+        if changes.get("hours") and changes["hours"]["close"] <= changes["hours"]["open"]:
+            raise CtiError(422, "hours: close must be after open")
+        if changes.get("hours") and not set(changes["hours"]["days"]) <= set(range(7)):
+            raise CtiError(422, "hours: days are 0 (Monday) to 6 (Sunday)")
+        return cti.queue_view(cti.update_queue(name, changes))
 
     # ---- call simulator ----------------------------------------------------------------------------
     @api.post("/simulator/calls", name="cti.simulator.calls", status_code=201)
@@ -193,8 +247,52 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
             if body.agent and body.agent != principal.name:
                 raise CtiError(403, f"{principal.name} may dial only as themselves")
             username = principal.name
-        call = cti.dial(username, body.to_number, body.queue, body.record_id)
+        call = cti.dial(username, body.to_number, body.queue, body.record_id, body.callback_id)
         return cti.call_view(cti.call_doc(call["id"]))
+
+    # ---- callbacks ---------------------------------------------------------------------------------
+    @api.post("/callbacks", name="cti.callbacks.create", status_code=201)
+    def create_callback(body: CallbackIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        service_only(principal, "booking callbacks")
+        cti.queue_doc(body.queue)
+        with cti.change():
+            callback = cti.schedule_callback(body.number, body.queue, body.reason, correlation.current(),
+                                             contact_id=body.contact_id, note=body.note)
+        return cti.callback_view(callback)
+
+    @api.get("/callbacks", name="cti.callbacks.list")
+    def list_callbacks(status: str | None = None, number: str | None = None,
+                       principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        return {"callbacks": [cti.callback_view(c) for c in cti.callbacks(status, number)]}
+
+    @api.get("/callbacks/{callback_id}", name="cti.callbacks.get")
+    def get_callback(callback_id: str, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        return cti.callback_view(cti.callback_doc(callback_id))
+
+    @api.post("/callbacks/{callback_id}/dial", name="cti.callbacks.dial", status_code=201)
+    def dial_callback(callback_id: str, body: CallbackDialIn | None = None,
+                      principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        username = (body.agent if body else None) if principal.kind == "client" else principal.name
+        if not username:
+            raise CtiError(422, "agent: a service token must say which agent dials")
+        callback = cti.callback_doc(callback_id)
+        call = cti.dial(username, callback["number"], callback["queue"], None, callback_id)
+        return cti.call_view(cti.call_doc(call["id"]))
+
+    @api.delete("/callbacks/{callback_id}", name="cti.callbacks.cancel")
+    def cancel_callback(callback_id: str, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        return cti.callback_view(cti.cancel_callback(callback_id))
+
+    # ---- chats -------------------------------------------------------------------------------------
+    @api.post("/chats", name="cti.chats.create", status_code=201)
+    def create_chat(body: ChatIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        service_only(principal, "handing chats to agents")
+        call = cti.create_chat(body.model_dump(), correlation.current() or correlation.new_id())
+        return cti.call_view(cti.call_doc(call["id"]))
+
+    @api.post("/interactions/{interaction_id}/messages", name="cti.interactions.messages", status_code=201)
+    def chat_message(interaction_id: str, body: MessageIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        return cti.call_view(cti.add_message(interaction_id, principal, body.text))
 
     # ---- interactions ------------------------------------------------------------------------------
     @api.get("/interactions", name="cti.interactions.list")

@@ -17,6 +17,8 @@ from ..platform import correlation
 from ..platform.db import dumps, loads
 from ..platform.faults import EdgeError
 from ..platform.system import System
+from .channels import ChannelsMixin
+from .errors import CtiError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS agents (username TEXT PRIMARY KEY, id INTEGER NOT NULL, doc TEXT NOT NULL);
@@ -26,6 +28,7 @@ CREATE TABLE IF NOT EXISTS interactions (
 CREATE INDEX IF NOT EXISTS interactions_state ON interactions(state);
 CREATE TABLE IF NOT EXISTS sso_codes (code TEXT PRIMARY KEY, username TEXT NOT NULL, expires_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (token TEXT PRIMARY KEY, username TEXT NOT NULL, created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS callbacks (id TEXT PRIMARY KEY, status TEXT NOT NULL, seq INTEGER NOT NULL, doc TEXT NOT NULL);
 """
 
 REQUESTABLE_STATES = ("AVAILABLE", "NOT_READY", "OFFLINE")
@@ -80,20 +83,12 @@ def cti_state_for(status: str, reason: str | None) -> tuple[str, str | None]:
     return "NOT_READY", reason or "Busy"
 
 
-class CtiError(Exception):
-    """Answered as {"detail": reason} with the status: 403, 404, 409, 422, 502."""
-
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status, self.detail = status, detail
-
-
-class Cti:
+class Cti(ChannelsMixin):
     def __init__(self, system: System) -> None:
         self.system, self.db, self.clock, self.events = system, system.db, system.clock, system.events
         self._lock = threading.RLock()
         self._depth = threading.local()
-        self._outgoing: list[tuple[str, str, str, Any, str | None]] = []  # crm calls waiting for the outbox
+        self._outgoing: list[tuple[str, str, str, str, Any, str | None]] = []  # peer calls waiting for the outbox
         self._send_lock = threading.Lock()
         self._dispositions_cache: dict[str, list[dict[str, str]]] = {}
 
@@ -127,13 +122,17 @@ class Cti:
                     batch, self._outgoing = self._outgoing, []
                 if not batch:
                     return
-                for method, path, edge, body, correlation_id in batch:
-                    self.system.outboxes["crm"].send(method, path, edge, body, correlation_id)
+                for peer, method, path, edge, body, correlation_id in batch:
+                    self.system.outboxes[peer].send(method, path, edge, body, correlation_id)
         finally:
             self._send_lock.release()
 
     def _to_crm(self, method: str, path: str, edge: str, body: Any, correlation_id: str | None = None) -> None:
-        self._outgoing.append((method, path, edge, body, correlation_id))
+        self._to_peer("crm", method, path, edge, body, correlation_id)
+
+    def _to_peer(self, peer: str, method: str, path: str, edge: str, body: Any, correlation_id: str | None = None) -> None:
+        if peer in self.system.outboxes:  # a sandbox started without that system just skips the edge
+            self._outgoing.append((peer, method, path, edge, body, correlation_id))
 
     def now(self) -> float:
         return self.clock.timestamp()
@@ -335,7 +334,9 @@ class Cti:
                               (queue["name"],))["n"]
         available = sum(1 for a in self.all_agents()
                         if a["state"] == "AVAILABLE" and a["role"] != "supervisor" and queue["name"] in a["queues"])
-        return {**queue, "waiting": waiting, "agents_available": available}
+        open_now, opens_at = self.queue_open(queue)
+        return {"hours": None, **queue, "waiting": waiting, "agents_available": available, "open_now": open_now,
+                "opens_at": opens_at}
 
     def update_queue(self, name: str, changes: dict[str, Any]) -> dict[str, Any]:
         with self.change():
@@ -352,6 +353,7 @@ class Cti:
         consult = call["consult"]
         return {
             "id": call["id"], "direction": call["direction"], "from_number": call["from_number"],
+            "channel": call.get("channel", "voice"),
             "queue": call["queue"], "state": call["state"], "agent": call["agent"],
             "agent_name": self._name(call["agent"]), "correlation_id": call["correlation_id"],
             "attributes": call["attributes"], "created_at": self.iso(call["created_at"]),
@@ -395,6 +397,7 @@ class Cti:
     def create_call(self, from_number: str, queue: str, attributes: dict[str, Any], correlation_id: str) -> dict:
         if queue not in self.queue_names():
             raise CtiError(422, f"unknown queue {queue!r} (known: {', '.join(self.queue_names())})")
+        self.require_open(queue)
         with self.change():
             call = self._new_call("inbound", from_number, queue, attributes, correlation_id)
             self._insert_call(call)
@@ -422,9 +425,18 @@ class Cti:
             "completed_at": None, "ended_at": None, "ended_by": None, "call_log_written": False,
         }
 
-    def dial(self, username: str, to_number: str, queue: str | None, record_id: str | None) -> dict[str, Any]:
-        """Outbound (click-to-dial): connected at once, or failed when nobody answers (a number ending in 0000)."""
+    def dial(self, username: str, to_number: str, queue: str | None, record_id: str | None,
+             callback_id: str | None = None) -> dict[str, Any]:
+        """Outbound (click-to-dial, callbacks): connected at once, or failed when nobody answers (a number ending
+        in 0000). The number is normalised to E.164 and checked against crm's do-not-call flag first."""
+        to_number = self.check_dialable(to_number, username, record_id)  # crm call: outside the lock
         with self.change():
+            callback = self.callback_doc(callback_id) if callback_id else None
+            if callback is not None:
+                if callback["status"] != "scheduled" or callback["due_at"] > self.now():
+                    raise CtiError(409, f"callback {callback_id} is {callback['status']}, due {self.iso(callback['due_at'])}")
+                to_number, queue = callback["number"], callback["queue"]
+                record_id = record_id or (str(callback["contact_id"]) if callback["contact_id"] else None)
             agent = self.agent_doc(username)
             if agent["role"] == "supervisor" or agent["state"] in BUSY_STATES or agent["state"] == "OFFLINE":
                 raise CtiError(409, f"{username} is {agent['state']}: outbound calls need an agent who is "
@@ -432,8 +444,9 @@ class Cti:
             queue = queue or (agent["queues"][0] if agent["queues"] else None)
             if queue not in self.queue_names():
                 raise CtiError(422, f"unknown queue {queue!r}")
-            call = self._new_call("outbound", to_number, queue, {"record_id": record_id} if record_id else {},
-                                  correlation.current() or correlation.new_id())
+            attributes = {k: v for k, v in (("record_id", record_id), ("callback_id", callback_id)) if v}
+            call = self._new_call("outbound", to_number, queue, attributes,
+                                  (callback or {}).get("correlation_id") or correlation.current() or correlation.new_id())
             call.update(agent=username, offered_at=self.now())
             if to_number.endswith("0000"):
                 call.update(state="failed", ended_at=self.now(), ended_by="network")
@@ -441,6 +454,8 @@ class Cti:
                 self._emit("failed", call, reason="no answer")
                 agent["last_interaction_id"] = call["id"]
                 self._save_agent(agent)
+                if callback is not None:
+                    self._callback_attempt(callback, call, "no_answer")
                 return call
             call.update(state="connected", connected_at=self.now())
             self._insert_call(call)
@@ -450,6 +465,8 @@ class Cti:
                 self._save_agent(agent)
             self._occupy(username, call, "ON_INTERACTION")
             self._emit("connected", call, outbound=True)
+            if callback is not None:
+                self._callback_attempt(callback, call, "connected")
             contact_id = int(record_id) if record_id and record_id.isdigit() else None
             self._to_crm("PUT", f"/api/activities/{call['id']}", "activities", {
                 "status": "in_progress", "direction": "outbound", "from_number": to_number, "queue": queue,
@@ -466,6 +483,7 @@ class Cti:
                 self._save_call(call)
                 self._emit("abandoned", call)
                 self._release(agent, call)
+                self._after_lost_call(call, "abandoned")
             elif call["state"] in ON_CALL:
                 if call["consult"]:
                     self._drop_consult(call, "customer hung up")
@@ -479,7 +497,7 @@ class Cti:
         """Offers queued calls, oldest first, each to the longest-idle AVAILABLE agent of its queue."""
         waiting = sorted(self.calls(("queued",)), key=lambda c: (c["queued_at"], c["created_at"]))
         for call in waiting:
-            agent = self._longest_idle(call["queue"], exclude=call["exclude"])
+            agent = self._longest_idle(call["queue"], exclude=call["exclude"], skill=(call["attributes"] or {}).get("skill"))
             if agent is None:
                 continue
             transfer = call["pending_transfer"] or {}
@@ -487,10 +505,11 @@ class Cti:
                         from_agent=transfer.get("from_agent"), from_name=transfer.get("from_name"),
                         note=transfer.get("note"))
 
-    def _longest_idle(self, queue: str, exclude: list[str] = ()) -> dict[str, Any] | None:
+    def _longest_idle(self, queue: str, exclude: list[str] = (), skill: str | None = None) -> dict[str, Any] | None:
         candidates = [a for a in self.all_agents()
                       if a["state"] == "AVAILABLE" and a["role"] != "supervisor"
-                      and queue in a["queues"] and a["username"] not in exclude]
+                      and queue in a["queues"] and a["username"] not in exclude
+                      and (skill is None or skill in a["skills"])]
         candidates.sort(key=lambda a: (a["idle_since"] or 0.0, a["id"]))
         return candidates[0] if candidates else None
 
@@ -549,8 +568,17 @@ class Cti:
         self._emit("connected", call, offer_id=call["offer"]["id"])
         self._to_crm("PUT", f"/api/activities/{call['id']}", "activities", {
             "status": "in_progress", "direction": call["direction"], "from_number": call["from_number"],
-            "queue": call["queue"], "agent": call["agent"], "correlation_id": call["correlation_id"]},
-            call["correlation_id"])
+            "queue": call["queue"], "agent": call["agent"], "correlation_id": call["correlation_id"],
+            **self._activity_context(call)}, call["correlation_id"])
+        self._tell_chat(call, "agent-joined")
+
+    @staticmethod
+    def _activity_context(call: dict[str, Any]) -> dict[str, Any]:
+        """What crm keeps besides the call log: the channel, and the IVR or bot context the call came with."""
+        context = {"type": "chat" if call.get("channel") == "chat" else "call"}
+        if call["attributes"]:
+            context["attributes"] = call["attributes"]
+        return context
 
     def _do_reject(self, call: dict[str, Any], principal: Any) -> None:
         consult = call["consult"]
@@ -567,6 +595,8 @@ class Cti:
         self._save_call(call)
         self._emit(outcome, call, offer_id=call["offer"]["id"])
         self._release(agent, call, "NOT_READY", MISSED_REASON)
+        if outcome == "missed":
+            self._after_lost_call(call, outcome)
 
     def _do_hold(self, call: dict[str, Any], principal: Any) -> None:
         self.authorize(principal, call)
@@ -736,6 +766,8 @@ class Cti:
                     wrapup_started_at=now, wrapup_deadline=deadline)
         self._save_call(call)
         self._emit("ended", call, ended_by=ended_by)
+        if ended_by != "customer":
+            self._tell_chat(call, "agent-left")
         self._emit("wrapup_started", call, wrapup_mode=queue["wrapup_mode"], wrapup_deadline=self.iso(deadline))
         agent = self.agent_doc(call["agent"])
         self._set_state(agent, "ACW", None, "cti")
@@ -814,8 +846,10 @@ class Cti:
                 "queue": call["queue"], "agent": call["agent"], "correlation_id": call["correlation_id"],
                 "disposition": disposition, "notes": notes, "wrapup_seconds": call["wrapup_seconds"],
                 "hold_seconds": self._hold_seconds(call), "muted_seconds": self._muted_seconds(call),
-                "dtmf": call["dtmf"], "transfers": [{**t, "at": self.iso(t["at"])} for t in call["transfers"]]},
-                call["correlation_id"])
+                "dtmf": call["dtmf"], "transfers": [{**t, "at": self.iso(t["at"])} for t in call["transfers"]],
+                **self._activity_context(call)}, call["correlation_id"])
+            self._publish_disposition(call)
+            self._callback_completed(call)
         self._release(call["agent"], call)
 
     # ---- timers ---------------------------------------------------------------------------------
@@ -874,7 +908,9 @@ class Cti:
             last["completed_at"] = self.iso(call["completed_at"])
         others = [{"username": a["username"], "name": a["name"], "state": a["state"]}
                   for a in self.all_agents() if a["username"] != username and a["role"] != "supervisor"]
+        mine = [self.callback_view(c) for c in self.callbacks("scheduled") if c["queue"] in agent["queues"]]
         return {"agent": self.agent_view(agent), "interaction": view, "last_interaction": last,
+                "callbacks": [c for c in mine if c["due"]][:8],
                 "transfer_targets": {"queues": self.queue_names(), "agents": others}, "now": self.clock.iso(),
                 "clock_frozen": self.clock.frozen}
 

@@ -277,12 +277,15 @@
   async function loadContact(contactId) {
     state.contactId = contactId;
     try {
-      const [contact, activities] = await Promise.all([
+      const [contact, activities, tickets, followups] = await Promise.all([
         api("GET", `/api/contacts/${contactId}`),
         api("GET", `/api/activities?contact_id=${contactId}`),
+        // linked systems may be down: the record still shows, with the reason in place of the list
+        api("GET", `/api/contacts/${contactId}/tickets`).catch((err) => ({ error: err.message })),
+        api("GET", `/api/followups?contact_id=${contactId}`).catch((err) => ({ error: err.message })),
       ]);
       if (state.contactId !== contactId) return;
-      renderContact(contact, activities.activities);
+      renderContact(contact, activities.activities, tickets, followups);
     } catch (err) {
       if (state.contactId !== contactId) return;
       recordRegion.replaceChildren(el("p", { role: "alert", class: "alert" }, `Contact could not be loaded: ${err.message}`));
@@ -293,7 +296,7 @@
     return [el("dt", {}, term), el("dd", {}, value === null || value === undefined || value === "" ? "Not recorded" : value)];
   }
 
-  function renderContact(contact, activities) {
+  function renderContact(contact, activities, tickets, followups) {
     const dl = el("dl", { class: "details" });
     dl.append(...detail("Phone", contact.phone));
     if ("email" in contact) dl.append(...detail("Email", contact.email));
@@ -325,6 +328,7 @@
 
     recordRegion.replaceChildren(
       el("div", { class: "record-head" }, el("h2", {}, contact.full_name), el("div", { class: "flags" }, flags), callButton, emailButton),
+      contact.do_not_call ? el("p", { class: "muted" }, "Calls blocked: this contact is on the do-not-call list") : null,
       composer,
       dl,
       el("section", { "aria-label": "Customer 360", class: "three-sixty" },
@@ -335,9 +339,46 @@
           el("h3", {}, `Recent orders (${orders.length})`),
           el("ul", { "aria-label": "Recent orders" }, orders.map((o) => el("li", {}, `${o.number} · ${money(o.total)} · ${o.status}`)))),
         el("div", { class: "billing" }, el("h3", {}, "Billing"), billing)),
+      ticketsSection(tickets || { tickets: [] }),
+      followupsSection(followups || { followups: [] }),
       el("section", { "aria-label": "Timeline", class: "timeline" },
         el("h3", {}, "Timeline"),
         timelineList(activities)));
+  }
+
+  function ticketsSection(answer) {
+    const list = answer.error ? el("p", { role: "alert", class: "alert" }, `Tickets unavailable: ${answer.error}`)
+      : answer.tickets.length ? el("ul", {}, answer.tickets.map((t) => el("li", {},
+        el("a", { href: `/console/tickets/${encodeURIComponent(t.id)}` }, `${t.id} · ${t.subject}`),
+        ` · ${t.status_label || t.status}${t.escalated ? " · escalated" : ""}`)))
+        : el("p", { class: "muted" }, "No tickets");
+    return el("section", { "aria-label": "Tickets", class: "tickets" },
+      el("h3", {}, "Tickets"),
+      el("button", { type: "button", onclick: refreshTimeline }, "Refresh tickets"),
+      list);
+  }
+
+  function followupsSection(answer) {
+    const items = (answer.followups || []).map((f) => el("li", {},
+      `Callback · ${f.status} · Next action: ${f.next_action || "none"}`,
+      ...(f.attempts || []).map((a) => el("span", { class: "muted" }, ` · Attempt ${a.n}: ${a.outcome.replace("_", " ")}`))));
+    return el("section", { "aria-label": "Follow-ups", class: "followups" },
+      el("h3", {}, "Follow-ups"),
+      items.length ? el("ul", {}, items) : el("p", { class: "muted" }, answer.error ? `Follow-ups unavailable: ${answer.error}` : "No follow-ups"));
+  }
+
+  // The IVR or bot context a call or chat arrived with, as the agent reads it on the timeline.
+  function contextNotes(a) {
+    const c = a.attributes || {};
+    const notes = [];
+    if (c.ivr_path && c.ivr_path.length) notes.push(`IVR: ${[].concat(c.ivr_path).join(" > ")}`);
+    if (c.ivr_session_id && !c.verified) notes.push("Account not verified");
+    if (c.transcript && typeof c.transcript === "string") notes.push(`Caller said: “${c.transcript}”`);
+    if (c.intent_path && c.intent_path.length) notes.push(`Intent path: ${c.intent_path.join(" > ")}`);
+    if (c.sentiment) notes.push(`Sentiment: ${c.sentiment.label} (${c.sentiment.score})`);
+    if (Array.isArray(c.transcript)) notes.push(`Chat transcript: ${c.transcript.length} messages`);
+    if (c.ticket_id) notes.push(`Ticket: ${c.ticket_id}`);
+    return notes.map((n) => el("span", {}, n));
   }
 
   function emailComposer(contact) {
@@ -363,6 +404,7 @@
   const ACTIVITY_LABELS = { email: "email", web_form: "Web form", webinar: "Webinar" };
 
   function activitySummary(a) {
+    if (a.type === "chat") return ["Chat", STATUS_LABELS[a.status] || a.status];
     if (a.type && a.type !== "call") {
       const what = a.type === "email" ? (a.source === "marketing" ? "Marketing email" : "Email") : ACTIVITY_LABELS[a.type] || a.type;
       const verb = a.type === "email" ? "sent" : a.type === "webinar" ? "registered" : "submitted";
@@ -380,6 +422,7 @@
       if (a.notes) extra.push(el("span", {}, `Notes: ${a.notes}`));
       if (a.wrapup_seconds !== null && a.wrapup_seconds !== undefined) extra.push(el("span", {}, `Wrap-up ${Math.round(a.wrapup_seconds)} s`));
       if (a.agent) extra.push(el("span", {}, `Agent: ${a.agent}`));
+      extra.push(...contextNotes(a));
       extra.push(el("span", { class: "muted" }, shortDate(a.occurred_at || a.completed_at || a.created_at)));
       return el("li", { "data-interaction-id": a.interaction_id },
         el("span", { class: "timeline-summary" }, summary.join(" · ")),
@@ -413,7 +456,7 @@
       const id = data.contact_id !== undefined ? data.contact_id : data.id;
       if (id === state.contactId) loadContact(state.contactId);
     };
-    ["contact.updated", "case.created", "order.created", "billing.updated"].forEach((t) => on(t, contactChanged));
+    ["contact.updated", "case.created", "order.created", "billing.updated", "followup.updated"].forEach((t) => on(t, contactChanged));
     source.addEventListener("open", () => loadPresence()); // catch up on anything missed while disconnected
   }
 
