@@ -20,7 +20,8 @@ from .service import OUTBOX_SCHEMA, Outbox, ServiceClient
 
 SERVICE_SECRETS = {"crm": ("crm-service", "crm-secret"), "cti": ("cti-service", "cti-secret"),
                    "ivr": ("ivr-service", "ivr-secret"), "chat": ("chat-service", "chat-secret"),
-                   "helpdesk": ("helpdesk-service", "helpdesk-secret")}
+                   "helpdesk": ("helpdesk-service", "helpdesk-secret"),
+                   "marketing": ("marketing-service", "marketing-secret")}
 SERVICE_CLIENTS = {"deskcheck-suite": "suite-secret", **dict(SERVICE_SECRETS.values())}
 
 
