@@ -11,7 +11,8 @@ const EVENT_TYPES = [
   "clock.changed", "agent.state_changed", "agent.next_state_queued", "agent.created", "agent.updated", "queue.updated",
   ...["queued", "offered", "connected", "held", "resumed", "muted", "unmuted", "dtmf", "transfer_started",
     "consult_offered", "consult_connected", "transferred", "transfer_cancelled", "ended", "wrapup_started",
-    "wrapup_draft_saved", "completed", "missed", "rejected", "abandoned", "failed"].map((t) => "interaction." + t),
+    "wrapup_draft_saved", "completed", "missed", "rejected", "abandoned", "failed", "message", "blocked"].map((t) => "interaction." + t),
+  ...["scheduled", "attempted", "completed", "cancelled"].map((t) => "callback." + t),
 ];
 
 const $ = (id) => document.getElementById(id);
@@ -85,9 +86,7 @@ window.addEventListener("message", (event) => {
     if (payload.reason) body.reason = payload.reason;
     act(() => api("POST", `/api/agents/${encodeURIComponent(CONFIG.username)}/presence`, body));
   } else if (message.type === "clickToDial") {
-    const body = { to_number: payload.number };
-    if (payload.record_id != null) body.record_id = String(payload.record_id);
-    act(() => api("POST", "/api/calls/outbound", body));
+    dial(payload.number, payload.record_id);
   }
 });
 
@@ -145,11 +144,117 @@ function render(snapshot) {
 
   const call = snapshot.interaction;
   const view = call ? call.view : "none";
-  renderIncoming(view === "incoming" ? call : null);
-  renderActive(view === "active" || view === "consult" ? call : null, view);
+  const chat = !!call && call.channel === "chat";
+  renderIncoming(view === "incoming" && !chat ? call : null);
+  renderIncomingChat(view === "incoming" && chat ? call : null);
+  renderActive((view === "active" || view === "consult") && !chat ? call : null, view);
+  renderChat(view === "active" && chat ? call : null);
+  renderIvr(call && !chat && call.attributes && call.attributes.ivr_session_id ? call : null);
   renderWrapup(view === "wrapup" ? call : null);
   renderLast(view === "none" ? snapshot.last_interaction : null);
+  show("dial", view === "none");
+  renderCallbacks(view === "none" ? snapshot.callbacks || [] : []);
   bridge(snapshot);
+}
+
+// ---- caller context, chats, dialling and callbacks -------------------------------------------------
+function dial(number, recordId, callbackId) {
+  const body = { to_number: number };
+  if (recordId != null) body.record_id = String(recordId);
+  if (callbackId) body.callback_id = callbackId;
+  return act(() => api("POST", "/api/calls/outbound", body));
+}
+
+$("dial").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const number = $("dial-number").value.trim();
+  if (number) dial(number).then(() => { $("dial-number").value = ""; });
+});
+
+function renderIvr(call) {
+  show("ivr", !!call);
+  if (!call) return;
+  const a = call.attributes;
+  text("ivr-account", a.verified ? `Account ${a.account_number} · verified` :
+    a.lookup === "unavailable" ? "Unverified caller: the account check was unavailable" : "Unverified caller");
+  text("ivr-reason", a.reason ? `Reason: ${a.reason}` : "");
+  show("ivr-said", !!a.transcript);
+  text("ivr-said", a.transcript ? `Caller said: “${a.transcript}”` : "");
+  const steps = [].concat(a.ivr_path || []);
+  if ($("ivr-path").dataset.steps !== steps.join("|")) {
+    $("ivr-path").dataset.steps = steps.join("|");
+    $("ivr-path").replaceChildren(...steps.map((s) => Object.assign(document.createElement("li"), { textContent: s })));
+  }
+}
+
+function chatContext(a, prefix) {
+  text(`${prefix}-intents`, a.intent_path && a.intent_path.length ? `Intent path: ${a.intent_path.join(" > ")}` : "");
+  text(`${prefix}-sentiment`, a.sentiment ? `Sentiment: ${a.sentiment.label} (${a.sentiment.score})` : "");
+}
+
+function renderIncomingChat(call) {
+  show("incoming-chat", !!call);
+  if (!call) return;
+  text("incoming-chat-customer", call.attributes.customer_name || "Chat visitor");
+  chatContext(call.attributes, "incoming-chat");
+}
+
+function renderChat(call) {
+  show("chat", !!call);
+  if (!call) return;
+  const a = call.attributes;
+  text("chat-customer", a.customer_name || "Chat visitor");
+  chatContext(a, "chat");
+  show("chat-ticket", !!a.ticket_id);
+  text("chat-ticket", a.ticket_id ? `Ticket: ${a.ticket_id}` : "");
+  const messages = a.transcript || [];
+  const log = $("chat-transcript");
+  if (log.dataset.count === String(messages.length) && log.dataset.id === call.id) return;
+  log.dataset.count = String(messages.length);
+  log.dataset.id = call.id;
+  log.replaceChildren(...messages.map((m) => {
+    const item = document.createElement("li");
+    const who = document.createElement("span");
+    who.className = "who";
+    who.textContent = m.from === "customer" ? `${a.customer_name || "Customer"}:` : m.from === "bot" ? "Bot:" :
+      m.from === "agent" ? `${m.name}:` : "";
+    item.append(who, document.createTextNode(m.text));
+    return item;
+  }));
+  log.scrollTop = log.scrollHeight;
+}
+
+$("accept-chat").addEventListener("click", callAction("answer"));
+$("decline-chat").addEventListener("click", callAction("reject"));
+$("end-chat").addEventListener("click", callAction("hangup"));
+$("chat-reply").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const textValue = $("chat-reply-text").value.trim();
+  if (!textValue) return;
+  const id = me.interaction.id;
+  act(async () => {
+    await api("POST", `/api/interactions/${id}/messages`, { text: textValue });
+    $("chat-reply-text").value = "";
+  });
+});
+
+const REASONS = { missed: "missed call", abandoned: "abandoned call", after_hours: "after hours", requested: "requested" };
+function renderCallbacks(callbacks) {
+  show("callbacks", callbacks.length > 0);
+  const key = callbacks.map((c) => c.id).join("|");
+  if ($("callback-list").dataset.key === key) return;
+  $("callback-list").dataset.key = key;
+  $("callback-list").replaceChildren(...callbacks.map((c) => {
+    const item = document.createElement("li");
+    const label = document.createElement("span");
+    label.textContent = `${c.number} · ${REASONS[c.reason] || c.reason}${c.attempts.length ? ` · attempt ${c.attempts.length + 1}` : ""}`;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = `Call back ${c.number}`;
+    button.addEventListener("click", () => act(() => api("POST", `/api/callbacks/${c.id}/dial`, {})));
+    item.append(label, button);
+    return item;
+  }));
 }
 
 function renderPresence(agent) {
