@@ -3,13 +3,16 @@
 Pages name intents (`answer()`, `choose_disposition(code)`) and questions (`agent_state()`);
 they locate by role, label or text and wait with web-first `expect`. They never call a backend.
 """
+from .channels import ChatPanel, Dialer, IvrJourney
+from .chat_widget import ChatWidget
 from .console import Console, LoginPage
 from .contact_record import ContactRecord
 from .presence_menu import PresenceMenu
 from .screen_pop import ScreenPopPanel
 from .softphone import Softphone
 from .supervisor_board import SupervisorBoard
+from .ticket_view import TicketView
 from .wrap_up import WrapUpForm
 
-__all__ = ["Console", "ContactRecord", "LoginPage", "PresenceMenu", "ScreenPopPanel", "Softphone",
-           "SupervisorBoard", "WrapUpForm"]
+__all__ = ["ChatPanel", "ChatWidget", "Console", "ContactRecord", "Dialer", "IvrJourney", "LoginPage",
+           "PresenceMenu", "ScreenPopPanel", "Softphone", "SupervisorBoard", "TicketView", "WrapUpForm"]

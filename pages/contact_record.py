@@ -48,3 +48,31 @@ class ContactRecord:
 
     def expect_timeline_entry(self, text: str) -> None:
         expect(self.timeline.get_by_role("listitem").filter(has_text=text).first).to_be_visible()
+
+    # -- calls, linked tickets and follow-ups ------------------------------------------------
+    def call(self) -> None:
+        """Click-to-dial: the record's Call button hands the number to the softphone."""
+        self.region.get_by_role("button", name="Call", exact=True).click()
+
+    def expect_call_blocked(self) -> None:
+        expect(self.region.get_by_role("button", name="Call", exact=True)).to_be_disabled()
+        expect(self.region.get_by_text("Calls blocked: this contact is on the do-not-call list")).to_be_visible()
+
+    def _tickets(self):
+        return self.region.get_by_role("region", name="Tickets")
+
+    def expect_ticket(self, ticket_id: str, status: str | None = None) -> None:
+        item = self._tickets().get_by_role("listitem").filter(has_text=ticket_id)
+        if status is None:
+            expect(item).to_be_visible()
+            return
+        if not item.filter(has_text=status).is_visible():
+            self._tickets().get_by_role("button", name="Refresh tickets").click()
+        expect(item.filter(has_text=status)).to_be_visible()
+
+    def open_ticket(self, ticket_id: str) -> None:
+        self._tickets().get_by_role("link", name=re.compile(rf"^{re.escape(ticket_id)} ")).click()
+
+    def expect_follow_up(self, text: str) -> None:
+        expect(self.region.get_by_role("region", name="Follow-ups").get_by_role("listitem")
+               .filter(has_text=text).first).to_be_visible()

@@ -9,6 +9,7 @@ import re
 
 from playwright.sync_api import FrameLocator, Page, expect
 
+from .channels import ChatPanel, Dialer, IvrJourney
 from .presence_menu import PresenceMenu
 from .wrap_up import WrapUpForm
 
@@ -23,6 +24,9 @@ class Softphone:
         self.active_call = frame.get_by_role("region", name="Active call")
         self.keypad = frame.get_by_role("group", name="Keypad")
         self.wrap_up = WrapUpForm(frame)
+        self.ivr = IvrJourney(frame)
+        self.chat = ChatPanel(frame)
+        self.dialer = Dialer(frame)
 
     def wait_until_ready(self) -> None:
         expect(self.heading).to_be_visible()
