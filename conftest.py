@@ -19,6 +19,7 @@ pytest_plugins = [
     "fixtures.actors",
     "fixtures.personas",
     "fixtures.desktop",
+    "fixtures.customers",
     "fixtures.faults",
     "fixtures.webhooks",
     "fixtures.event_schemas",

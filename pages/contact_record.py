@@ -70,8 +70,12 @@ class ContactRecord:
             self._tickets().get_by_role("button", name="Refresh tickets").click()
         expect(item.filter(has_text=status)).to_be_visible()
 
-    def open_ticket(self, ticket_id: str) -> None:
-        self._tickets().get_by_role("link", name=re.compile(rf"^{re.escape(ticket_id)} ")).click()
+    def open_ticket(self, ticket_id: str) -> Page:
+        """Opens the linked ticket in a new tab (the helpdesk's ticket view) and answers that tab."""
+        link = self._tickets().get_by_role("link", name=re.compile(rf"^{re.escape(ticket_id)} "))
+        with self.region.page.expect_popup() as popup:
+            link.click()
+        return popup.value
 
     def expect_follow_up(self, text: str) -> None:
         expect(self.region.get_by_role("region", name="Follow-ups").get_by_role("listitem")

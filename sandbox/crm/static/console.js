@@ -349,7 +349,8 @@
   function ticketsSection(answer) {
     const list = answer.error ? el("p", { role: "alert", class: "alert" }, `Tickets unavailable: ${answer.error}`)
       : answer.tickets.length ? el("ul", {}, answer.tickets.map((t) => el("li", {},
-        el("a", { href: `/console/tickets/${encodeURIComponent(t.id)}` }, `${t.id} · ${t.subject}`),
+        // a tab of its own: the console (and the call in its softphone) stays where it is
+        el("a", { href: `/console/tickets/${encodeURIComponent(t.id)}`, target: "_blank" }, `${t.id} · ${t.subject}`),
         ` · ${t.status_label || t.status}${t.escalated ? " · escalated" : ""}`)))
         : el("p", { class: "muted" }, "No tickets");
     return el("section", { "aria-label": "Tickets", class: "tickets" },
