@@ -49,6 +49,20 @@ class ContactRecord:
     def expect_timeline_entry(self, text: str) -> None:
         expect(self.timeline.get_by_role("listitem").filter(has_text=text).first).to_be_visible()
 
+    # -- consent and email ---------------------------------------------------------------------
+    def expect_flag(self, text: str) -> None:
+        """A consent flag next to the name: "Do not call", "Do not email"."""
+        expect(self.region.locator(".flags").get_by_text(text, exact=True)).to_be_visible()
+
+    def expect_email_blocked(self) -> None:
+        """The Email button is disabled, so no compose form can be opened."""
+        button = self.region.get_by_role("button", name="Email", exact=True)
+        expect(button).to_be_disabled()
+        expect(self.region.get_by_role("form", name=re.compile("^Email "))).to_be_hidden()
+
+    def expect_marketing_email(self, subject: str) -> None:
+        self.expect_timeline_entry(f"Marketing email · sent · {subject}")
+
     # -- calls, linked tickets and follow-ups ------------------------------------------------
     def call(self) -> None:
         """Click-to-dial: the record's Call button hands the number to the softphone."""
