@@ -52,7 +52,7 @@ class ContactRecord:
     # -- consent and email ---------------------------------------------------------------------
     def expect_flag(self, text: str) -> None:
         """A consent flag next to the name: "Do not call", "Do not email"."""
-        expect(self.region.locator(".flags").get_by_text(text, exact=True)).to_be_visible()
+        expect(self.region.get_by_text(text, exact=True)).to_be_visible()
 
     def expect_email_blocked(self) -> None:
         """The Email button is disabled, so no compose form can be opened."""
