@@ -24,6 +24,7 @@ pytest_plugins = [
     "fixtures.webhooks",
     "fixtures.event_schemas",
     "fixtures.step_check",
+    "fixtures.marketing",
     *sorted(
         f"steps.{path.stem}"
         for path in (_ROOT / "steps").glob("*.py")
