@@ -14,20 +14,34 @@ REPORT := reports/allure
 JOBS ?= 2
 PYTEST_ARGS ?=
 SCENARIOS := $(sort $(wildcard tests/test_*.py))
-ALL_TESTS := $(wildcard tests/unit tests/sandbox) $(SCENARIOS)
+ALL_TESTS := $(wildcard tests/unit tests/sandbox tests/tooling) $(SCENARIOS)
 PYTEST := $(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
+# nightly: every core (-n auto) unless JOBS is given, TAGS="smoke and not wip" (pytest -m),
+# SHARD=i/N (pytest-split, balanced by .test_durations), RETRIES=1 (a failed scenario retried once)
+TAGS ?=
+SHARD ?=
+RETRIES ?= 1
+DURATIONS := .test_durations
+NIGHTLY_JOBS := $(if $(filter file default,$(origin JOBS)),auto,$(JOBS))
+SHARD_WORDS := $(subst /, ,$(SHARD))
+NIGHTLY_PYTEST := $(PY) -m pytest -n $(NIGHTLY_JOBS) --reruns $(RETRIES) $(if $(TAGS),-m "$(TAGS)") \
+	$(if $(SHARD),--splits $(word 2,$(SHARD_WORDS)) --group $(word 1,$(SHARD_WORDS)) \
+	--splitting-algorithm least_duration --durations-path $(DURATIONS)) $(PYTEST_ARGS)
 
-.PHONY: nightly test setup chromium report clean-results clean help
+.PHONY: nightly test setup chromium report clean-results clean help bench flake-hunt lint steps durations bench flake-hunt
 
 help:
 	@echo "make nightly   run the BDD scenarios and build $(REPORT)/index.html"
 	@echo "make test      run every test (unit, sandbox API, BDD scenarios) and build the report"
 	@echo "make report    rebuild the Allure report from $(RESULTS)"
-	@echo "options: JOBS=$(JOBS) (pytest-xdist workers, 0 = none), PYTEST_ARGS='...'"
+	@echo "make lint      check the feature files (deskcheck lint); make steps: rewrite docs/steps.md"
+	@echo "options: JOBS=$(JOBS) (pytest-xdist workers, 0 = none; nightly: auto), PYTEST_ARGS='...'"
+	@echo "nightly: TAGS='smoke and not wip', SHARD=1/4, RETRIES=$(RETRIES)"
 
-nightly: setup clean-results
+nightly: setup clean-results lint
 	@if [ -z "$(SCENARIOS)" ]; then echo "no BDD scenarios yet (tests/test_*.py binding features/)" >&2; exit 1; fi
-	@status=0; $(PYTEST) $(SCENARIOS) || status=$$?; \
+	@if [ -n "$(SHARD)" ] && ! [[ "$(SHARD)" =~ ^[1-9][0-9]*/[1-9][0-9]*$$ ]]; then echo "SHARD=i/N, like SHARD=1/4" >&2; exit 2; fi
+	@status=0; $(NIGHTLY_PYTEST) $(SCENARIOS) || status=$$?; \
 	$(MAKE) --no-print-directory report || status=$${status/#0/1}; \
 	exit $$status
 
@@ -37,6 +51,16 @@ test: setup clean-results
 	exit $$status
 
 setup: $(VENV_STAMP) $(NPM_STAMP) chromium
+
+lint: $(VENV_STAMP)
+	@$(VENV)/bin/deskcheck lint --quiet features
+
+steps: $(VENV_STAMP)
+	@$(VENV)/bin/deskcheck steps
+
+# Refresh the stored durations that balance SHARD=i/N (commit the file afterwards).
+durations: setup clean-results
+	$(PY) -m pytest -n $(JOBS) --store-durations --clean-durations --durations-path $(DURATIONS) $(SCENARIOS)
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "deskcheck needs Python >= 3.11 (set PYTHON=python3.11)")'
@@ -63,3 +87,11 @@ report: $(NPM_STAMP)
 
 clean:
 	rm -rf reports test-results .pytest_cache
+
+# Performance figures (bench/run.py) and the flake hunt: measurements, not part of `make test`.
+RUNS ?= 20
+bench: setup
+	$(PY) -m bench.run
+
+flake-hunt: setup
+	$(PY) -m bench.flake_hunt --runs $(RUNS)

@@ -25,6 +25,7 @@ pytest_plugins = [
     "fixtures.event_schemas",
     "fixtures.step_check",
     "fixtures.marketing",
+    "fixtures.nightly",
     *sorted(
         f"steps.{path.stem}"
         for path in (_ROOT / "steps").glob("*.py")
