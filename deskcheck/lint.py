@@ -167,13 +167,13 @@ class Linter:
                                  f"{', '.join(sorted(columns)) or 'none'})")
 
     def check_steps(self, path: Path, document) -> None:
-        reported: set[tuple[int, str]] = set()
-        untyped_block = False
+        by_line: dict[int, list[stepdefs.GherkinStep]] = defaultdict(list)  # outline rows share a line
         for _, step in stepdefs.rendered_steps(document):
-            key = (step.line, step.text)
-            if key in reported:
-                continue
-            reported.add(key)
+            if all(step.text != seen.text for seen in by_line[step.line]):
+                by_line[step.line].append(step)
+        untyped_block = False
+        for line in sorted(by_line):
+            step = by_line[line][0]
             if step.type is None:  # And/But opens a block; name it once, not every And after it
                 if not untyped_block:
                     self.add(path, step.line, step.column, f'"{step.keyword} {step.text}" starts a block: '
@@ -187,12 +187,16 @@ class Linter:
                          f'fixed wait "{wait.group(0)}": never wait a fixed time. Let time pass on the clock '
                          f'("When 31 seconds pass in wrap-up") or wait for what you expect ("Then ... shows ...")')
                 continue
-            if stepdefs.find_definition(self.defs, step.type, step.text) is None:
-                close = stepdefs.closest_phrases(self.defs, step.text, self.known_lines())
-                hint = ("; closest existing: " + " | ".join(close)) if close else \
-                    "; no close match: ask an engineer for a new step (see docs/steps.md)"
-                self.add(path, step.line, step.column,
-                         f'undefined step "{step.keyword} {step.text}" ({step.type.capitalize()} step){hint}')
+            undefined = [s for s in by_line[line] if stepdefs.find_definition(self.defs, s.type, s.text) is None]
+            if not undefined:
+                continue
+            step = undefined[0]
+            close = stepdefs.closest_phrases(self.defs, step.text, self.known_lines())
+            hint = ("; closest existing: " + " | ".join(close)) if close else \
+                "; no close match: ask an engineer for a new step (see docs/steps.md)"
+            rows = f" (and {len(undefined) - 1} more Examples row(s))" if len(undefined) > 1 else ""
+            self.add(path, step.line, step.column,
+                     f'undefined step "{step.keyword} {step.text}"{rows} ({step.type.capitalize()} step){hint}')
 
     def check_duplicates(self, names_by_area: dict[str, list[tuple[str, Path, int]]]) -> None:
         for entries in names_by_area.values():

@@ -150,6 +150,8 @@ def _regex_value_kind(body: str) -> str:
     options = _split_alternatives(body)
     if len(options) > 1 and all(_LITERAL.match(o) for o in options):
         return "one of: " + ", ".join(o.replace("\\", "") for o in options)
+    if _LITERAL.match(body):
+        return f'the words "{body.replace(chr(92), "").strip()}" (optional)'  # an optional fixed phrase
     return _REGEX_KINDS.get(body, f"text matching {body}")
 
 
@@ -164,8 +166,13 @@ def readable_regex(pattern: str) -> str:
             i += 2
         elif pattern.startswith("(?P<", i):
             end = _close_paren(pattern, i)
-            out += "{" + pattern[i + 4:pattern.index(">", i)] + "}"
-            i = end + 1
+            name, body = pattern[i + 4:pattern.index(">", i)], pattern[pattern.index(">", i) + 1:end]
+            if pattern[end + 1:end + 2] == "?":  # optional: its words when they are fixed, else [{name}]
+                out += f"[{readable_regex(body)}]" if _LITERAL.match(body) else f"[{{{name}}}]"
+                i = end + 2
+            else:
+                out += "{" + name + "}"
+                i = end + 1
         elif char == "(":
             end = _close_paren(pattern, i)
             body = pattern[i + 3:end] if pattern.startswith("(?:", i) else pattern[i + 1:end]
