@@ -301,7 +301,13 @@ def build_api(system: System, crm: Crm) -> APIRouter:
     def create_contacts_bulk(body: BulkContactsIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         """Many creates in one call (an integration's batch): one result per item, in order."""
         results = []
-        for index, item in enumerate(body.contacts):
+        with system.db.transaction():  # one commit for the batch
+            results = _bulk_create(body.contacts, principal)
+        return {"results": results}
+
+    def _bulk_create(items: list[dict[str, Any]], principal: Principal) -> list[dict[str, Any]]:
+        results = []
+        for index, item in enumerate(items):
             try:
                 contact = BulkContactIn.model_validate(item)
             except ValidationError as exc:
@@ -317,7 +323,7 @@ def build_api(system: System, crm: Crm) -> APIRouter:
                 continue
             results.append({"index": index, "status": "created", "id": contact_id,
                             "idempotency_key": contact.idempotency_key})
-        return {"results": results}
+        return results
 
     @router.get("/contacts/{contact_id}", name="crm.contacts.get", tags=["contacts"])
     def get_contact(contact_id: int, principal: Principal = Depends(system.auth)) -> dict[str, Any]:

@@ -17,6 +17,7 @@ class Database:
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._conn.row_factory = sqlite3.Row
         self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a sandbox needs no fsync per commit
         self._conn.executescript(schema)
 
     @contextmanager
