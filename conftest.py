@@ -20,7 +20,6 @@ pytest_plugins = [
     "fixtures.personas",
     "fixtures.desktop",
     "fixtures.customers",
-    "fixtures.business_time",
     "fixtures.faults",
     "fixtures.webhooks",
     "fixtures.event_schemas",
