@@ -16,15 +16,16 @@ PYTEST_ARGS ?=
 SCENARIOS := $(sort $(wildcard tests/test_*.py))
 ALL_TESTS := $(wildcard tests/unit tests/sandbox tests/tooling) $(SCENARIOS)
 PYTEST := $(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
-# nightly: every core (-n auto) unless JOBS is given, TAGS="smoke and not wip" (pytest -m),
+# nightly: every core (-n auto) unless JOBS is given, TAGS="smoke and not wip" (pytest -m), BROWSER=firefox,
 # SHARD=i/N (pytest-split, balanced by .test_durations), RETRIES=1 (a failed scenario retried once)
 TAGS ?=
+BROWSER ?= chromium
 SHARD ?=
 RETRIES ?= 1
 DURATIONS := .test_durations
 NIGHTLY_JOBS := $(if $(filter file default,$(origin JOBS)),auto,$(JOBS))
 SHARD_WORDS := $(subst /, ,$(SHARD))
-NIGHTLY_PYTEST := $(PY) -m pytest -n $(NIGHTLY_JOBS) --reruns $(RETRIES) $(if $(TAGS),-m "$(TAGS)") \
+NIGHTLY_PYTEST := $(PY) -m pytest -n $(NIGHTLY_JOBS) --reruns $(RETRIES) --browser $(BROWSER) $(if $(TAGS),-m "$(TAGS)") \
 	$(if $(SHARD),--splits $(word 2,$(SHARD_WORDS)) --group $(word 1,$(SHARD_WORDS)) \
 	--splitting-algorithm least_duration --durations-path $(DURATIONS)) $(PYTEST_ARGS)
 
@@ -36,7 +37,7 @@ help:
 	@echo "make report    rebuild the Allure report from $(RESULTS)"
 	@echo "make lint      check the feature files (deskcheck lint); make steps: rewrite docs/steps.md"
 	@echo "options: JOBS=$(JOBS) (pytest-xdist workers, 0 = none; nightly: auto), PYTEST_ARGS='...'"
-	@echo "nightly: TAGS='smoke and not wip', SHARD=1/4, RETRIES=$(RETRIES)"
+	@echo "nightly: TAGS='smoke and not wip', SHARD=1/4, BROWSER=chromium|firefox|webkit, RETRIES=$(RETRIES)"
 
 nightly: setup clean-results lint
 	@if [ -z "$(SCENARIOS)" ]; then echo "no BDD scenarios yet (tests/test_*.py binding features/)" >&2; exit 1; fi
