@@ -10,6 +10,7 @@ _ROOT = Path(__file__).parent
 pytest_plugins = [
     "pytester",  # the suite tests its own plugins in tests/unit
     "fixtures.settings",
+    "fixtures.profile",
     "fixtures.eventually",
     "fixtures.reporting",
     "fixtures.target",
