@@ -29,7 +29,7 @@ NIGHTLY_PYTEST := $(PY) -m pytest -n $(NIGHTLY_JOBS) --reruns $(RETRIES) --brows
 	$(if $(SHARD),--splits $(word 2,$(SHARD_WORDS)) --group $(word 1,$(SHARD_WORDS)) \
 	--splitting-algorithm least_duration --durations-path $(DURATIONS)) $(PYTEST_ARGS)
 
-.PHONY: nightly test setup chromium report clean-results clean help bench flake-hunt lint steps durations bench flake-hunt
+.PHONY: nightly test setup chromium report clean-results clean help lint steps durations bench flake-hunt
 
 help:
 	@echo "make nightly   run the BDD scenarios and build $(REPORT)/index.html"

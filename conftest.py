@@ -21,6 +21,7 @@ pytest_plugins = [
     "fixtures.personas",
     "fixtures.desktop",
     "fixtures.customers",
+    "fixtures.business_time",
     "fixtures.faults",
     "fixtures.webhooks",
     "fixtures.event_schemas",

@@ -71,6 +71,13 @@ class Console:
     def open_search_result(self, name: str) -> None:
         self.search_results.get_by_role("link", name=name).click()
 
+    def open_contact(self, full_name: str) -> ContactRecord:
+        """Finds a contact by name and opens the record."""
+        self.search(full_name)
+        self.open_search_result(full_name)
+        self.contact_record.expect_contact(full_name)
+        return self.contact_record
+
     def sign_out(self) -> None:
         self.sign_out_button.click()
         expect(self.page.get_by_role("button", name="Sign in")).to_be_visible()

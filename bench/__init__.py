@@ -1,0 +1,1 @@
+"""Performance measurements of deskcheck and its sandbox (`make bench`); not tests."""

@@ -1,0 +1,239 @@
+"""`make bench`: measures deskcheck and its sandbox, prints a table, writes bench/results.json.
+
+Figures: framework overhead (deskcheck vs plain Playwright on three journeys), suite throughput
+at 1 and 2 workers, screen-pop latency, sandbox capacity, start-up. Each is compared with the
+previous results file; a change of more than 20 percent is flagged.
+
+    python -m bench.run [--runs 11] [--only overhead,throughput,latency,capacity,startup]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from bench.common import CHROMIUM_ARGS, RESULTS, ROOT, Sandbox, chromium_path, compare, load_previous, median, \
+    percentile, poll, sandbox
+
+FIGURES: dict[str, dict[str, Any]] = {}
+DETAILS: dict[str, Any] = {}
+
+
+def figure(name: str, value: float, unit: str, target: str | None = None, met: bool | None = None) -> None:
+    FIGURES[name] = {"value": round(value, 4), "unit": unit, "target": target, "met": met}
+
+
+# --- pytest runs -------------------------------------------------------------------------------------
+
+def run_pytest(args: list[str], junit: Path, env: dict[str, str] | None = None) -> tuple[float, int]:
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "pytest", *args, f"--junitxml={junit}", "-q",
+                           "-p", "no:cacheprovider", "--alluredir", str(junit.parent / "allure-results")],
+                          cwd=ROOT, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if proc.returncode not in (0, 1):
+        print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
+        raise SystemExit(f"pytest {' '.join(args)} exited {proc.returncode}")
+    return wall, proc.returncode
+
+
+def junit_times(junit: Path) -> list[tuple[str, float, bool]]:
+    """(test name, seconds with set-up and teardown, passed) per test case."""
+    cases = []
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        failed = any(child.tag in ("failure", "error") for child in case)
+        cases.append((case.get("name", ""), float(case.get("time", 0)), not failed))
+    return cases
+
+
+def scenario_files() -> list[str]:
+    """The regression: every tests/test_*.py that binds features."""
+    return sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_*.py")
+                  if "scenarios(" in p.read_text())
+
+
+# --- figures -----------------------------------------------------------------------------------------
+
+def framework_overhead(runs: int, work: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from bench.plain_journeys import JOURNEYS, time_plain_journeys
+
+    with sandbox() as box, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(p), args=CHROMIUM_ARGS)
+        plain = time_plain_journeys(browser, box, runs, work)
+        browser.close()
+    junit = work / "bench-journeys.xml"
+    run_pytest(["bench/test_bench_journeys.py", "-p", "no:xdist"], junit)
+    cases = junit_times(junit)
+    for name in JOURNEYS:
+        ours = [t for case, t, ok in cases if ok and name.lower().replace(",", "").replace(" ", "_").replace("-", "")
+                in case.lower().replace(",", "").replace("-", "")]
+        if len(ours) < runs:
+            raise SystemExit(f"deskcheck journey {name!r}: only {len(ours)} of {runs} runs passed: {cases}")
+        ratio = median(ours) / median(plain[name])
+        DETAILS.setdefault("overhead", {})[name] = {"deskcheck_s": ours, "plain_s": plain[name]}
+        figure(f"{name}: deskcheck median", median(ours), "s")
+        figure(f"{name}: plain Playwright median", median(plain[name]), "s")
+        figure(f"{name}: ratio", ratio, "x", "<= 1.2x", ratio <= 1.2)
+
+
+def suite_throughput(work: Path) -> None:
+    files = scenario_files()
+    results = {}
+    for workers in (1, 2):
+        junit = work / f"regression-{workers}.xml"
+        args = files + (["-p", "no:xdist"] if workers == 1 else ["-n", "2"])
+        wall, _ = run_pytest(args, junit)
+        cases = junit_times(junit)
+        times = [t for _, t, _ in cases]
+        failed = [name for name, _, ok in cases if not ok]
+        results[workers] = wall
+        DETAILS.setdefault("throughput", {})[workers] = {"wall_s": wall, "failed": failed, "scenarios": len(cases)}
+        figure(f"regression at {workers} worker(s): wall time", wall, "s")
+        figure(f"regression at {workers} worker(s): scenarios per minute", len(cases) / wall * 60, "/min")
+        figure(f"regression at {workers} worker(s): median scenario", median(times), "s", "< 1.5 s",
+               median(times) < 1.5)
+        figure(f"regression at {workers} worker(s): p95 scenario", percentile(times, 95), "s")
+        if failed:
+            figure(f"regression at {workers} worker(s): failed scenarios", len(failed), "", "0", False)
+    speedup = results[1] / results[2]
+    figure("parallel speed-up at 2 workers", speedup, "x", ">= 1.6x", speedup >= 1.6)
+
+
+def screen_pop_latency(samples: int, work: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    from bench.plain_journeys import clean_up, log_in_once, make_users, new_customer, open_console, set_available
+
+    latencies = []
+    with sandbox() as box, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(p), args=CHROMIUM_ARGS)
+        make_users(box)
+        state = log_in_once(browser, box, "bench-maya", work)
+        page = open_console(browser, box, state)
+        record = page.get_by_role("region", name="Contact record")
+        customers = [new_customer(box) for _ in range(samples)]
+        for customer in customers:
+            set_available(box, page, "bench-maya")
+            started = time.perf_counter()
+            box.cti.post("/api/simulator/calls", json={"from_number": customer["phone"], "queue": "support"})
+            expect(record.get_by_role("heading", name=f"{customer['first_name']} {customer['last_name']}")) \
+                .to_be_visible(timeout=5000)
+            latencies.append((time.perf_counter() - started) * 1000)
+            clean_up(box)
+        browser.close()
+    DETAILS["screen_pop_ms"] = latencies
+    figure("screen pop latency p50", percentile(latencies, 50), "ms")
+    figure("screen pop latency p95", percentile(latencies, 95), "ms", "< 300 ms", percentile(latencies, 95) < 300)
+
+
+def sandbox_capacity() -> None:
+    with sandbox() as box:
+        numbers = [f"+1555{n:07d}" for n in random.sample(range(2000000, 9999999), 50)]
+
+        def place(number: str) -> tuple[int, str | None]:
+            response = box.cti.post("/api/simulator/calls", json={"from_number": number, "queue": "support"})
+            return response.status_code, (response.json().get("id") if response.status_code < 300 else None)
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=50) as pool:
+            answers = list(pool.map(place, numbers))
+        elapsed = time.perf_counter() - started
+        errors = sum(1 for status, _ in answers if status >= 300)
+        ids = [iid for _, iid in answers if iid]
+        stored = {call["id"]: call["from_number"]
+                  for call in box.cti.get("/api/interactions").json()["interactions"] if call["id"] in set(ids)}
+        lost = len(set(numbers) - set(stored.values()))
+        duplicated = len(ids) - len(set(ids)) + (len(stored) - len(set(stored.values())))
+        figure("50 concurrent inbound calls: throughput", len(numbers) / elapsed, "calls/s")
+        figure("50 concurrent inbound calls: errors", errors, "", "0", errors == 0)
+        figure("50 concurrent inbound calls: lost or duplicated", lost + duplicated, "", "0", lost + duplicated == 0)
+        if "marketing" in box.urls:
+            form_capacity(box)
+        else:
+            DETAILS["form_submissions"] = "no marketing system in this sandbox"
+
+
+def form_capacity(box: Sandbox) -> None:
+    from bench.forms import submit_forms
+
+    submitted, elapsed, errors, lost, duplicated = submit_forms(box, 350)
+    figure("350 concurrent form submissions: throughput", submitted / elapsed, "forms/s")
+    figure("350 concurrent form submissions: errors", errors, "", "0", errors == 0)
+    figure("350 concurrent form submissions: lost or duplicated", lost + duplicated, "", "0",
+           lost + duplicated == 0)
+
+
+def start_up(work: Path) -> None:
+    """From `make nightly` to the first scenario running, on a warm machine (set-up already done)."""
+    mark = work / "first-test"
+    first = scenario_files()[0]
+    started = time.time()
+    proc = subprocess.run(["make", "nightly", f"PYTEST_ARGS=-p bench.first_scenario -x {first}"],
+                          cwd=ROOT, env={**os.environ, "DESKCHECK_BENCH_FIRST_TEST_FILE": str(mark)},
+                          capture_output=True, text=True)
+    if not mark.exists():
+        print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
+        raise SystemExit("start-up: no scenario ran")
+    seconds = float(mark.read_text()) - started
+    figure("start-up: make nightly to first scenario", seconds, "s", "< 10 s", seconds < 10)
+
+
+# --- report ------------------------------------------------------------------------------------------
+
+def print_table(previous: dict[str, Any]) -> None:
+    rows = [("figure", "value", "target", "met", "vs previous")]
+    for name, f in FIGURES.items():
+        value = f"{f['value']:.3f} {f['unit']}".strip() if isinstance(f["value"], float) else f"{f['value']} {f['unit']}"
+        met = "" if f["met"] is None else ("yes" if f["met"] else "NO")
+        rows.append((name, value, f["target"] or "", met, compare(name, f["value"], previous)))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(5)]
+    for index, row in enumerate(rows):
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+        if index == 0:
+            print("  ".join("-" * width for width in widths))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=11, help="runs per journey for the overhead figure (>= 10)")
+    parser.add_argument("--samples", type=int, default=50, help="screen-pop latency samples")
+    parser.add_argument("--only", default="overhead,throughput,latency,capacity,startup")
+    args = parser.parse_args(argv)
+    wanted = set(args.only.split(","))
+    previous = load_previous()
+    work = Path(tempfile.mkdtemp(prefix="deskcheck-bench-"))
+    steps = [("overhead", lambda: framework_overhead(args.runs, work)), ("throughput", lambda: suite_throughput(work)),
+             ("latency", lambda: screen_pop_latency(args.samples, work)), ("capacity", sandbox_capacity),
+             ("startup", lambda: start_up(work))]
+    for name, measure in steps:
+        if name in wanted:
+            print(f"measuring {name} ...", flush=True)
+            measure()
+    print()
+    print_table(previous)
+    results = {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+               "figures": FIGURES, "details": DETAILS}
+    if wanted != set(parser.get_default("only").split(",")):
+        merged = {**previous.get("figures", {}), **FIGURES}  # a partial run keeps the other figures
+        results["figures"] = merged
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwritten {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
