@@ -106,7 +106,9 @@ class System:
         @app.exception_handler(RequestValidationError)
         async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
             problems = [
-                {"field": ".".join(str(p) for p in err["loc"] if p != "body"), "message": err["msg"]}
+                # the location without its leading "body" (a field may itself be called "body")
+                {"field": ".".join(str(p) for p in err["loc"][1 if err["loc"][:1] == ("body",) else 0:]),
+                 "message": err["msg"]}
                 for err in exc.errors()
             ]
             reason = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
