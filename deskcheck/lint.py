@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from allure_commons.types import Severity
+
 from deskcheck import stepdefs
 from deskcheck.stepdefs import ROOT, StepDef
 
-SEVERITIES = ("blocker", "critical", "normal", "minor", "trivial")
+SEVERITIES = tuple(s.value for s in Severity)
 LINK_FAMILIES = ("req", "issue")
 PYTEST_MARKERS = {"skip", "xfail"}  # pytest's own markers that make sense as tags
 FORBIDDEN_TAGS = {"flaky": "@flaky is forbidden: fix the race (the nightly retries a failure once and reports it)"}

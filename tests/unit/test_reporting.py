@@ -37,6 +37,8 @@ def test_executor_from_ci_variables():
     assert executor_info({"BUILD_URL": "https://ci/job/1/"})["buildUrl"] == "https://ci/job/1/"
     assert executor_info({"CI": "true"})["type"] == "ci"
     assert executor_info({})["type"] == "local"
+    own = executor_info({"CI": "true", "DESKCHECK_BUILD_NAME": "nightly 42", "DESKCHECK_BUILD_URL": "https://ci/42"})
+    assert (own["buildName"], own["buildUrl"], own["type"]) == ("nightly 42", "https://ci/42", "ci")
 
 
 def test_environment_properties_are_masked_and_one_line_each():
