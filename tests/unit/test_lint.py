@@ -146,3 +146,13 @@ def test_the_command_exits_non_zero_and_prints_every_error(tmp_path):
     ok = subprocess.run([sys.executable, "-m", "deskcheck", "lint", str(good)], cwd=ROOT,
                         capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+def test_the_readmes_first_feature_uses_existing_steps_only(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    guide = readme.split("## Write your first feature", 1)[1]
+    feature = guide.split("```gherkin\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "features" / "wrap_up" / "resolved_call.feature"
+    path.parent.mkdir(parents=True)
+    path.write_text(feature, encoding="utf-8")
+    assert lint.lint_paths([path]) == []
