@@ -123,6 +123,10 @@ class BulkContactsIn(Strict):
     contacts: list[dict[str, Any]] = Field(min_length=1, max_length=500)
 
 
+class BulkActivitiesIn(Strict):
+    activities: list[dict[str, Any]] = Field(min_length=1, max_length=500)
+
+
 class EmailIn(Strict):
     subject: str = Field(min_length=1, max_length=200)
     body: str = Field(default="", max_length=10_000)
@@ -417,12 +421,36 @@ def build_api(system: System, crm: Crm) -> APIRouter:
     # -- activities ----------------------------------------------------------------------------
     @router.put("/activities/{interaction_id}", name="crm.activities.upsert", tags=["activities"])
     def upsert_activity(interaction_id: str, body: ActivityIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        return call(crm.upsert_activity, interaction_id[:100], activity_fields(body, principal), body.status,
+                    contact_chosen_by="api")
+
+    def activity_fields(body: ActivityIn, principal: Principal) -> dict[str, Any]:
         fields = body.model_dump(exclude={"status"})
         fields["source"] = principal.name.removesuffix("-service") if principal.kind == "client" else "console"
         if body.from_number:
             fields["from_number"] = try_normalize_phone(body.from_number) or body.from_number
         fields["correlation_id"] = body.correlation_id or correlation.current()
-        return call(crm.upsert_activity, interaction_id[:100], fields, body.status, contact_chosen_by="api")
+        return fields
+
+    @router.post("/activities/bulk", name="crm.activities.bulk", tags=["activities"])
+    def upsert_activities_bulk(body: BulkActivitiesIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        """Many activity upserts (an integration's batch) in one commit; one result per item, in order."""
+        results = []
+        with system.db.transaction():
+            for index, item in enumerate(body.activities):
+                interaction_id = str(item.get("interaction_id") or "")[:100]
+                try:
+                    activity = ActivityIn.model_validate({k: v for k, v in item.items() if k != "interaction_id"})
+                    if not interaction_id:
+                        raise Invalid("interaction_id is required")
+                    stored = crm.upsert_activity(interaction_id, activity_fields(activity, principal), activity.status,
+                                                 contact_chosen_by="api")
+                except (ValidationError, Invalid, Conflict) as exc:
+                    results.append({"index": index, "interaction_id": interaction_id, "status": "invalid",
+                                    "detail": str(exc)[:500]})
+                    continue
+                results.append({"index": index, "interaction_id": interaction_id, "status": "ok", "id": stored["id"]})
+        return {"results": results}
 
     @router.get("/activities/{interaction_id}", name="crm.activities.get", tags=["activities"])
     def get_activity(interaction_id: str) -> dict[str, Any]:
