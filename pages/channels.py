@@ -73,6 +73,7 @@ class Dialer:
     """The dial box and the callbacks due for the agent's queues."""
 
     def __init__(self, frame: FrameLocator | Page) -> None:
+        self.frame = frame
         self.form = frame.get_by_role("form", name="Dial")
         self.callbacks = frame.get_by_role("region", name="Callbacks due")
         self.error = frame.get_by_role("alert")
@@ -83,6 +84,9 @@ class Dialer:
 
     def expect_refused(self, reason: str) -> None:
         expect(self.error).to_contain_text(reason)
+
+    def expect_call_failed(self, number: str) -> None:
+        expect(self.frame.get_by_text(f"Call to {number} failed: no answer")).to_be_visible()
 
     def expect_callback_due(self, number: str, reason: str) -> None:
         expect(self.callbacks.get_by_role("listitem").filter(has_text=f"{number} · {reason}")).to_be_visible()

@@ -71,9 +71,9 @@ class Console:
     def open_search_result(self, name: str) -> None:
         self.search_results.get_by_role("link", name=name).click()
 
-    def open_contact(self, full_name: str) -> ContactRecord:
-        """Finds a contact by name and opens the record."""
-        self.search(full_name)
+    def open_contact(self, full_name: str, search_for: str | None = None) -> ContactRecord:
+        """Finds a contact (by name, or by what is given, e.g. a number when names repeat) and opens the record."""
+        self.search(search_for or full_name)
         self.open_search_result(full_name)
         self.contact_record.expect_contact(full_name)
         return self.contact_record

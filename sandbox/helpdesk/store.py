@@ -163,10 +163,10 @@ class Helpdesk:
                 status = "open"  # the customer answered: the timers run again
             elif author_type == "agent" and status is None and ticket["status"] == "new":
                 status = "open"
+            if author_type == "agent" and public:
+                self._notify(ticket, f"Update on {key}: {body[:80]}")
             if status and status != ticket["status"]:
                 self._set_status(ticket, status, channel)
-            elif author_type == "agent" and public:
-                self._notify(ticket, f"Update on {key}: {body[:80]}")
         return self.get(key)
 
     def update(self, key: str, changes: dict[str, Any], channel: str = "web") -> dict[str, Any]:

@@ -1,0 +1,4 @@
+"""Binds the click_to_dial features to pytest (steps live in steps/)."""
+from pytest_bdd import scenarios
+
+scenarios("click_to_dial")
