@@ -300,7 +300,7 @@ def throughput_reported(marketing_sync):
 # --- triggers and sequences -------------------------------------------------------------------------
 
 @given(parsers.re(r'a "(?P<name>[^"]+)" trigger at a lead score of (?P<threshold>\d+)'
-                  r'(?: that (?P<refire>does not fire again|fires again) on a new crossing)?$'))
+                  r'(?: that (?P<refire>does not fire again|fires again) on a new crossing| starts watching)$'))
 def score_trigger(name, threshold, refire, marketing_sync):
     marketing_sync.triggers[name] = marketing_sync.marketing.create_trigger(
         f"{name} {uuid.uuid4().hex[:6]}", int(threshold), refire_on_recross=refire == "fires again")
@@ -421,7 +421,7 @@ def report_clean(marketing_sync):
 def agent_opens_record(agent, first, desktop, marketing_sync):
     persona = marketing_sync.personas[first]
     console = desktop.console(agent)
-    console.search(persona.full_name)
+    console.search(persona.phone[-7:])  # the number: names may repeat
     console.open_search_result(persona.full_name)
     console.contact_record.expect_contact(persona.full_name)
 

@@ -10,8 +10,8 @@ Feature: Lead score triggers and sequence dependencies
 
   @severity:critical @req:MKT-4
   Scenario Outline: The threshold trigger fires only when the score reaches it from below
-    Given a "Sales ready" trigger at a lead score of 50
-    And Lena's lead score is <start>
+    Given Lena's lead score is <start>
+    And a "Sales ready" trigger at a lead score of 50 starts watching
     When Lena's lead score changes by <change>
     Then the "Sales ready" trigger has fired <times> for Lena
     And the CRM shows Lena's lead score as <final> and stage "<stage>"

@@ -346,17 +346,25 @@ class Connector:
             stats["updated_in_crm"] += 1
 
     def _push_activities(self, stats: dict[str, int]) -> None:
+        """Activities in batches through the crm's bulk upsert; the key is the marketing activity id."""
         rows = self.db.query("SELECT a.*, c.crm_id FROM activities a JOIN contacts c ON c.id = a.contact_id"
                              " WHERE a.crm_synced_at IS NULL AND c.crm_id IS NOT NULL ORDER BY a.id")
-        for row in rows:
-            interaction_id = f"marketing-{row['kind']}-{row['id']}"
-            self._crm("PUT", f"/api/activities/{interaction_id}", "activities", json={
-                "type": self.mapping.activity_types[row["kind"]], "direction": "outbound", "status": "completed",
-                "contact_id": row["crm_id"], "subject": row["subject"], "occurred_at": row["occurred_at"],
-                "correlation_id": row["correlation_id"]}, correlation_id=row["correlation_id"])
-            self.db.execute("UPDATE activities SET crm_activity_id=?, crm_synced_at=? WHERE id=?",
-                            (interaction_id, self.clock.iso(), row["id"]))
-            stats["activities_to_crm"] += 1
+        for start in range(0, len(rows), self.mapping.batch_size):
+            batch = rows[start:start + self.mapping.batch_size]
+            items = [{"interaction_id": f"marketing-{row['kind']}-{row['id']}",
+                      "type": self.mapping.activity_types[row["kind"]], "direction": "outbound", "status": "completed",
+                      "contact_id": row["crm_id"], "subject": row["subject"], "occurred_at": row["occurred_at"],
+                      "correlation_id": row["correlation_id"]} for row in batch]
+            answer = self._crm("POST", "/api/activities/bulk", "activities", json={"activities": items})
+            with self.db.transaction():
+                for row, item, result in zip(batch, items, (answer or {}).get("results", [])):
+                    if result["status"] != "ok":
+                        self._log_error(None, "marketing_to_crm", f"activity:{row['id']}", str(result.get("detail")))
+                        stats["errors"] += 1
+                        continue
+                    self.db.execute("UPDATE activities SET crm_activity_id=?, crm_synced_at=? WHERE id=?",
+                                    (item["interaction_id"], self.clock.iso(), row["id"]))
+                    stats["activities_to_crm"] += 1
 
     # -- reconciliation ------------------------------------------------------------------------
     def reconcile(self, crm_ids: list[int] | None = None, marketing_ids: list[int] | None = None) -> dict[str, Any]:
