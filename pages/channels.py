@@ -39,7 +39,7 @@ class ChatPanel:
         self.incoming = frame.get_by_role("region", name="Incoming chat")
         self.panel = frame.get_by_role("region", name="Chat")
         self.transcript = self.panel.get_by_role("log", name="Chat transcript")
-        self.reply_box = self.panel.get_by_label("Reply")
+        self.reply_box = self.panel.get_by_role("textbox", name="Reply")
 
     def expect_offered(self, customer: str) -> None:
         expect(self.incoming).to_be_visible()

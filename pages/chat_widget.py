@@ -11,7 +11,7 @@ class ChatWidget:
         self.page = page
         self.widget = page.get_by_role("region", name="Chat with us")
         self.conversation = self.widget.get_by_role("log", name="Conversation")
-        self.message_box = self.widget.get_by_label("Message")
+        self.message_box = self.widget.get_by_role("textbox", name="Message")
         self.status = self.widget.get_by_role("status", name="Chat status")
 
     def open(self, chat_url: str) -> "ChatWidget":
