@@ -25,6 +25,17 @@ SERVICE_SECRETS = {"crm": ("crm-service", "crm-secret"), "cti": ("cti-service", 
 SERVICE_CLIENTS = {"deskcheck-suite": "suite-secret", **dict(SERVICE_SECRETS.values())}
 
 
+VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
+    "title": "HTTPValidationError", "type": "object", "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string", "title": "Detail"},
+        "errors": {"type": "array", "title": "Errors", "items": {
+            "type": "object", "required": ["field", "message"],
+            "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+}
+
+
 @dataclass
 class SandboxConfig:
     urls: dict[str, str]
@@ -113,6 +124,16 @@ class System:
             ]
             reason = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
             return JSONResponse({"detail": f"invalid request: {reason}", "errors": problems}, status_code=422)
+
+        documented = app.openapi
+
+        def openapi() -> dict[str, Any]:
+            """FastAPI documents 422 as {detail: [...]}; say what the handler above really answers."""
+            schema = documented()
+            schema.get("components", {}).get("schemas", {})["HTTPValidationError"] = VALIDATION_ERROR_SCHEMA
+            return schema
+
+        app.openapi = openapi  # type: ignore[method-assign]
 
         @app.get("/healthz", tags=["health"])
         def healthz() -> dict[str, Any]:
