@@ -479,7 +479,8 @@ def parallel_touches(first, subject, webinar, marketing_sync):
     ]
     with ThreadPoolExecutor(max_workers=len(touches)) as pool:
         list(pool.map(lambda touch: touch(), touches))
-    marketing_sync.results["journey"] = [subject, f"{webinar} registration", webinar, call_id]
+    marketing_sync.results["journey"] = [subject, f"{webinar} registration", marketing_sync.campaigns[webinar]["name"],
+                                         call_id]
 
 
 @when(parsers.re(r'a minute later the nurture emails (?P<first>\w+) "(?P<subject>[^"]+)" while the scheduled sync runs'))

@@ -156,6 +156,10 @@ def build_api(system: System, store: Marketing, connector: Connector, mapping: M
             stage = call(mapping.picklist_value, "lifecycle_stage", body.stage)
         return store.create_trigger(body.name, body.threshold, body.refire_on_recross, stage)
 
+    @router.delete("/score-triggers/{trigger_id}", name="marketing.triggers.retire", tags=["lead score"])
+    def retire_trigger(trigger_id: int) -> dict[str, Any]:
+        return call(store.retire_trigger, trigger_id)
+
     @router.get("/score-triggers/{trigger_id}", name="marketing.triggers.get", tags=["lead score"])
     def get_trigger(trigger_id: int) -> dict[str, Any]:
         return call(store.trigger, trigger_id)

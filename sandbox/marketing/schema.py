@@ -71,6 +71,7 @@ CREATE TABLE IF NOT EXISTS score_triggers (
     threshold INTEGER NOT NULL,
     refire_on_recross INTEGER NOT NULL DEFAULT 0,
     stage TEXT,
+    active INTEGER NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS trigger_state (

@@ -311,10 +311,16 @@ class Marketing:
         row = self.db.one("SELECT * FROM score_triggers WHERE id=?", (trigger_id,))
         if row is None:
             raise NotFound(f"no score trigger {trigger_id}")
-        row["refire_on_recross"] = bool(row["refire_on_recross"])
+        row["refire_on_recross"], row["active"] = bool(row["refire_on_recross"]), bool(row["active"])
         row["firings"] = self.db.query("SELECT contact_id, fired_count, last_fired_at, armed FROM trigger_state"
                                        " WHERE trigger_id=? AND fired_count > 0 ORDER BY contact_id", (trigger_id,))
         return row
+
+    def retire_trigger(self, trigger_id: int) -> dict[str, Any]:
+        """Stops a trigger; its firings stay on record."""
+        self.trigger(trigger_id)
+        self.db.execute("UPDATE score_triggers SET active=0 WHERE id=?", (trigger_id,))
+        return self.trigger(trigger_id)
 
     def change_score(self, contact_id: int, delta: int | None, value: int | None, reason: str | None) -> dict[str, Any]:
         """Sets or moves the score; a trigger fires when the score reaches its threshold from below."""
@@ -326,7 +332,7 @@ class Marketing:
             before = row["lead_score"] or 0  # no score yet counts as 0
             after = max(0, value if value is not None else before + (delta or 0))
             changes: dict[str, Any] = {"lead_score": after}
-            for trigger in self.db.query("SELECT * FROM score_triggers ORDER BY id"):
+            for trigger in self.db.query("SELECT * FROM score_triggers WHERE active=1 ORDER BY id"):
                 state = self.db.one("SELECT * FROM trigger_state WHERE trigger_id=? AND contact_id=?",
                                     (trigger["id"], contact_id)) or {"armed": 1, "fired_count": 0}
                 armed, count = state["armed"], state["fired_count"]
