@@ -1,0 +1,93 @@
+"""Secrets never reach the report: a real run's whole allure-results directory (results, every
+attachment, and the files inside Playwright traces) is scanned for tokens, passwords and cookies.
+
+The run is one deliberately failing scenario in a subprocess (its own sandbox and results dir), so
+every kind of evidence is there: API exchanges, screenshots, traces, console, network, events.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Iterator
+
+from fixtures.actors import ROLES, user_for
+
+ROOT = Path(__file__).resolve().parents[1]
+FEATURE = ROOT / "tests" / "evidence" / "deliberately_failing.feature.txt"
+
+SECRET_PATTERNS = {
+    "bearer token": re.compile(r"(?i)\bbearer\s+(?!\*\*\*)[A-Za-z0-9._~+/=-]{8,}"),
+    "token or password field": re.compile(
+        r'(?i)"(access_token|refresh_token|id_token|password|client_secret|secret)"\s*:\s*"(?!\*\*\*)[^"]+"'),
+    "form secret": re.compile(r"(?i)\b(password|client_secret|refresh_token)=(?!\*\*\*|&|$)[^&\s\"]+"),
+    "session cookie": re.compile(r"\b(crm_session|cti_session)=(?!\*\*\*)[A-Za-z0-9._~+/=-]{8,}"),
+    "cookie header": re.compile(r'(?i)"name"\s*:\s*"(cookie|set-cookie|authorization)"\s*,\s*"value"\s*:\s*"(?!\*\*\*)[^"]+'),
+}
+
+
+def run_once(results: Path) -> subprocess.CompletedProcess:
+    generated = ROOT / "tests" / "evidence" / f"_secrets_{os.getpid()}"
+    generated.mkdir(exist_ok=True)
+    try:
+        shutil.copy(FEATURE, generated / "deliberately_failing.feature")
+        (generated / "test_deliberately_failing.py").write_text(
+            "from pytest_bdd import scenarios\n\nscenarios('deliberately_failing.feature')\n")
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", str(generated), "-p", "no:cacheprovider", "-p", "no:xdist",
+             f"--alluredir={results}", "-o", "bdd_features_base_dir=" + str(generated), "-q"],
+            cwd=ROOT, capture_output=True, text=True, timeout=240,
+            env={**os.environ, "DESKCHECK_UI_TIMEOUT_MS": "2000"})
+    finally:
+        shutil.rmtree(generated, ignore_errors=True)
+
+
+def texts(results: Path) -> Iterator[tuple[str, str]]:
+    """(where, text) for every file, and for every member of every zip (Playwright traces)."""
+    for path in sorted(results.rglob("*")):
+        if not path.is_file():
+            continue
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                for member in archive.namelist():
+                    yield f"{path.name}!{member}", archive.read(member).decode("utf-8", errors="replace")
+        else:
+            yield path.name, path.read_bytes().decode("utf-8", errors="replace")
+
+
+def find_secrets(results: Path, known: list[str]) -> list[str]:
+    found = []
+    for where, text in texts(results):
+        for secret in known:
+            if secret in text:
+                found.append(f"{where}: a known secret ({secret[:3]}...)")
+        for name, pattern in SECRET_PATTERNS.items():
+            for match in pattern.finditer(text):
+                found.append(f"{where}: {name}: {match.group(0)[:60]}")
+    return found
+
+
+def test_a_real_run_leaves_no_secret_in_the_allure_results(tmp_path, settings):
+    results = tmp_path / "allure-results"
+    run = run_once(results)
+    assert run.returncode == 1, f"the scenario should fail, exit {run.returncode}\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+    files = list(results.iterdir())
+    assert any(p.suffix == ".zip" for p in files) and len(files) > 5, [p.name for p in files]
+    known = [settings.client_secret, *(user_for(role, "gw0").password for role in ROLES)]
+    found = find_secrets(results, known)
+    assert not found, f"{len(found)} secrets in the report:\n" + "\n".join(found[:40])
+
+
+def test_the_scanner_finds_what_it_looks_for(tmp_path):
+    (tmp_path / "a-attachment.txt").write_text('Authorization: Bearer abcdefgh12345\n{"password": "hunter22"}')
+    with zipfile.ZipFile(tmp_path / "trace.zip", "w") as archive:
+        archive.writestr("trace.network", '{"name": "Cookie", "value": "crm_session=abcdefghijkl"}')
+    (tmp_path / "b-attachment.txt").write_text('Authorization: Bearer ***\n{"password": "***"} crm_session=***')
+    found = find_secrets(tmp_path, ["topsecretvalue"])
+    assert len([f for f in found if f.startswith("a-attachment")]) == 2, found
+    assert any(f.startswith("trace.zip!trace.network") for f in found), found
+    assert not [f for f in found if f.startswith("b-attachment")], found
