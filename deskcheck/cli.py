@@ -3,6 +3,7 @@
     deskcheck sandbox [ARGS...]   start the reference contact center (python -m sandbox ARGS...)
     deskcheck steps [--check]     write the step catalogue docs/steps.md from steps/*.py
     deskcheck lint [PATHS...]     check feature files before any browser starts (exit 1 on errors)
+    deskcheck monitor [--once]    synthetic monitoring: one test record through the crm -> marketing sync
 
 The sandbox runs as a child process, so the suite's code never imports it.
 """
@@ -47,12 +48,20 @@ def run_lint(args: Sequence[str]) -> int:
     return lint.main(args)
 
 
+def run_monitor(args: Sequence[str]) -> int:
+    from deskcheck import monitor
+
+    return monitor.main(args)
+
+
 COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "sandbox": ("start the reference contact center (crm + cti) for a person to click around; "
                 "arguments are passed to `python -m sandbox` (try `deskcheck sandbox --help`)", run_sandbox),
     "steps": ("write the step catalogue (docs/steps.md) from the step definitions; --check, --stdout", run_steps),
     "lint": ("check feature files (default features/): undefined steps, tags, outlines, duplicates, fixed waits, "
              "parse errors", run_lint),
+    "monitor": ("place one test record through the crm -> marketing sync on a schedule and report its health "
+                "(--once for one probe; try `deskcheck monitor --help`)", run_monitor),
 }
 
 
