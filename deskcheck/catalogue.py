@@ -52,7 +52,7 @@ def module_summary(area: str, root: Path = ROOT) -> str:
         doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     except (OSError, SyntaxError):
         doc = ""
-    return doc.strip().splitlines()[0] if doc.strip() else ""
+    return " ".join(doc.strip().split("\n\n")[0].split())  # the first paragraph, on one line
 
 
 def render(defs: list[StepDef] | None = None, root: Path = ROOT) -> str:

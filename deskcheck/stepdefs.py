@@ -78,7 +78,7 @@ class StepDef:
     def meaning(self) -> str:
         doc = (self.func.__doc__ or "").strip()
         if doc:
-            return doc.splitlines()[0].strip()
+            return " ".join(doc.split("\n\n")[0].split())  # the docstring's first paragraph, on one line
         words = self.func.__name__.strip("_").replace("_", " ")  # no docstring: the function's name says it
         verb = {"given": "Sets up", "when": "Does", "then": "Checks"}.get(self.type or "", "Step")
         return f"{verb}: {words}."
