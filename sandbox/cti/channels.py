@@ -143,8 +143,9 @@ class ChannelsMixin:
                                + f". A callback is scheduled ({callback['id']})."}, call["correlation_id"])
 
     # ---- outbound: E.164 and consent ------------------------------------------------------------
-    def check_dialable(self, raw_number: str, username: str, record_id: str | None) -> str:
-        """The number in E.164, or a refusal: not a number (422), do-not-call (403), consent unknown (502)."""
+    def check_dialable(self, raw_number: str, username: str, record_id: str | None) -> tuple[str, list[dict]]:
+        """(the number in E.164, the crm contacts with it), or a refusal: not a number (422), do-not-call
+        (403), consent unknown (502)."""
         try:
             number = normalize_phone(raw_number)
         except PhoneError as exc:
@@ -160,7 +161,7 @@ class ChannelsMixin:
             self.events.emit("interaction.blocked", {"to_number": number, "agent": username, "record_id": record_id,
                                                      "reason": "do_not_call", "contacts": [c["id"] for c in blocked]})
             raise CtiError(403, f"call blocked: {names} is on the do-not-call list")
-        return number
+        return number, contacts
 
     # ---- chats escalated from the bot -------------------------------------------------------------
     def create_chat(self, fields: dict[str, Any], correlation_id: str) -> dict[str, Any]:

@@ -429,7 +429,9 @@ class Cti(ChannelsMixin):
              callback_id: str | None = None) -> dict[str, Any]:
         """Outbound (click-to-dial, callbacks): connected at once, or failed when nobody answers (a number ending
         in 0000). The number is normalised to E.164 and checked against crm's do-not-call flag first."""
-        to_number = self.check_dialable(to_number, username, record_id)  # crm call: outside the lock
+        to_number, contacts = self.check_dialable(to_number, username, record_id)  # crm call: outside the lock
+        if record_id is None and len(contacts) == 1:
+            record_id = str(contacts[0]["id"])  # a number typed in the softphone: logged on its one owner
         with self.change():
             callback = self.callback_doc(callback_id) if callback_id else None
             if callback is not None:
