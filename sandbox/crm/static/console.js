@@ -328,7 +328,9 @@
 
     recordRegion.replaceChildren(
       el("div", { class: "record-head" }, el("h2", {}, contact.full_name), el("div", { class: "flags" }, flags), callButton, emailButton),
-      contact.do_not_call ? el("p", { class: "muted" }, "Calls blocked: this contact is on the do-not-call list") : null,
+      // replaceChildren writes a null as the text "null": leave the notes out instead
+      ...(contact.do_not_call ? [el("p", { class: "muted" }, "Calls blocked: this contact is on the do-not-call list")] : []),
+      ...(contact.email_opt_out ? [el("p", { class: "muted" }, "Emails blocked: this contact unsubscribed from email")] : []),
       composer,
       dl,
       el("section", { "aria-label": "Customer 360", class: "three-sixty" },
