@@ -1,17 +1,23 @@
 """The step catalogue (docs/steps.md) is generated from the step definitions and kept in step."""
 from __future__ import annotations
 
+import pytest
+
 from deskcheck import catalogue, stepdefs
 
 
-def test_docs_steps_md_is_up_to_date():
+@pytest.fixture(scope="module")
+def text() -> str:
+    return catalogue.render()
+
+
+def test_docs_steps_md_is_up_to_date(text):
     current = catalogue.DOC.read_text(encoding="utf-8") if catalogue.DOC.is_file() else ""
-    assert current == catalogue.render(), (
+    assert current == text, (
         "docs/steps.md is out of date with steps/ or features/: run `.venv/bin/deskcheck steps` and commit it")
 
 
-def test_every_step_definition_is_in_the_catalogue_under_its_area():
-    text = catalogue.render()
+def test_every_step_definition_is_in_the_catalogue_under_its_area(text):
     defs = stepdefs.load_step_definitions()
     assert defs, "no step definitions found"
     for definition in defs:
@@ -19,8 +25,7 @@ def test_every_step_definition_is_in_the_catalogue_under_its_area():
         assert f"### {definition.keyword} {definition.phrase()}\n" in section, definition.phrase()
 
 
-def test_phrases_parameters_meanings_and_examples():
-    text = catalogue.render()
+def test_phrases_parameters_meanings_and_examples(text):
     assert "### When {caller} calls the {queue} line" in text
     assert "`queue`: one of: support, sales, billing" in text
     assert "### Then the CTI has recorded {seconds:d} seconds on hold" in text and "`seconds`: whole number" in text
