@@ -248,8 +248,7 @@ class Chat:
 
     def _new_ticket(self, conv: dict[str, Any], subject: str, tags: list[str]) -> dict[str, Any] | None:
         """A helpdesk ticket with the conversation as its description; priority follows the mood."""
-        topics = [p for p in conv["intent_path"] if p not in ("Authentication", "Talk to an agent",
-                                                                "Raise a support request", "Not understood")]
+        topics = [p for p in conv["intent_path"] if p in ("Refund status", "Order status", "Reschedule a service")]
         category = {"Refund status": "refund", "Order status": "order", "Reschedule a service": "service_visit"}.get(
             topics[-1] if topics else "", "general")
         contact = conv["contact"] or {}

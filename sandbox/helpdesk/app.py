@@ -186,7 +186,7 @@ section, .card {{ background: #fff; border-radius: 8px; padding: 12px 16px; marg
 dl {{ display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }}
 dt {{ color: #4a5568; }} dd {{ margin: 0; font-weight: 600; }}
 .breached {{ color: #c53030; font-weight: 600; }} .warning {{ color: #c05621; }} .paused {{ color: #6b46c1; }}
-li {{ margin: 4px 0; }} textarea, select {{ font: inherit; width: 100%; }}
+li {{ margin: 4px 0; white-space: pre-line; }} textarea, select {{ font: inherit; width: 100%; }}
 button {{ padding: 6px 14px; border-radius: 6px; border: 0; background: #2b6cb0; color: #fff; font: inherit; margin-top: 8px; }}
 .muted {{ color: #718096; }}
 </style></head><body><main>{body}</main></body></html>""", status_code=status, headers={"cache-control": "no-store"})
