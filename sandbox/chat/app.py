@@ -14,14 +14,15 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, Header, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi import Depends, FastAPI, Header
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..platform import correlation
 from ..platform.auth import Principal
 from ..platform.db import dumps, loads
+from ..platform.errors import Refusal as ChatError
 from ..platform.faults import EdgeError
 from ..platform.system import SandboxConfig, System
 from . import bot
@@ -29,12 +30,6 @@ from . import bot
 SCHEMA = "CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, doc TEXT NOT NULL);"
 STATIC = Path(__file__).parent / "static"
 FALLBACK_HINT = " Would you like to talk to a person? Just say \"agent\"."
-
-
-class ChatError(Exception):
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status, self.detail = status, detail
 
 
 class MessageIn(BaseModel):
@@ -373,10 +368,6 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
         "The customer web chat and its bot: intents (order status, refund status, reschedule a service), "
         "authentication by email or customer id against crm, knowledge answers with their source, fallbacks, "
         "escalation to a live agent (cti) and support requests (helpdesk). The widget is at /widget.")
-
-    @app.exception_handler(ChatError)
-    async def chat_error(request: Request, exc: ChatError) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
     # ---- the widget's own API: the conversation token is the credential ---------------------------
     widget = system.router(prefix="/widget/api", tags=["widget"])

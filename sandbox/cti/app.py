@@ -152,10 +152,6 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
         "Telephony/CTI of the reference contact center: agents and their states, queues and routing, the call "
         "simulator, call controls, transfers, wrap-up, the embedded softphone and the supervisor board.")
 
-    @app.exception_handler(CtiError)
-    async def cti_error(request: Request, exc: CtiError) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
-
     def session_principal(request: Request) -> Principal | None:
         token = request.cookies.get(SESSION_COOKIE)
         agent = cti.session_user(token) if token else None

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 
-class CtiError(Exception):
-    """Answered as {"detail": reason} with the status: 403, 404, 409, 422, 502."""
+from ..platform.errors import Refusal
 
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status, self.detail = status, detail
+
+class CtiError(Refusal):
+    """Answered as {"detail": reason} with the status: 403, 404, 409, 422, 502."""

@@ -10,7 +10,7 @@ import re
 from typing import Any, Literal
 
 from fastapi import Depends, FastAPI, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..platform.auth import Principal
@@ -77,10 +77,6 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
         "deskcheck sandbox: helpdesk",
         "Tickets from phone, chat and email; SLA policies (first reply, resolution) over business hours "
         "(weekdays 09:00-17:00 UTC) on the sandbox clock; customer notifications; links to crm contacts.")
-
-    @app.exception_handler(HelpdeskError)
-    async def helpdesk_error(request: Request, exc: HelpdeskError) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
     api = system.router(prefix="/api", tags=["tickets"])
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..platform import correlation
 from ..platform.db import dumps, loads
+from ..platform.errors import Refusal
 from ..platform.faults import EdgeError
 from ..platform.hours import WEEKDAYS_9_TO_5, add_business_seconds, business_seconds
 from ..platform.system import System
@@ -34,10 +35,7 @@ WARN_AT = 0.75
 STATUS_LABELS = {"new": "New", "open": "Open", "pending": "Pending customer", "solved": "Solved", "closed": "Closed"}
 
 
-class HelpdeskError(Exception):
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status, self.detail = status, detail
+HelpdeskError = Refusal  # answered as {"detail": reason} with its status
 
 
 TICKET_BASE = 1000  # T-1001 is the first ticket

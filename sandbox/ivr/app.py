@@ -11,25 +11,19 @@ import threading
 import uuid
 from typing import Any
 
-from fastapi import Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..platform import correlation
 from ..platform.auth import Principal
 from ..platform.db import dumps, loads
+from ..platform.errors import Refusal as IvrError
 from ..platform.faults import EdgeError
 from ..platform.system import SandboxConfig, System
 from .flows import FLOWS, LINES, LOOKUP_ATTEMPTS, MIN_SPEECH_CONFIDENCE
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, doc TEXT NOT NULL);"
 LIVE = "in_ivr"
-
-
-class IvrError(Exception):
-    def __init__(self, status: int, detail: str) -> None:
-        super().__init__(detail)
-        self.status, self.detail = status, detail
 
 
 class CallIn(BaseModel):
@@ -330,10 +324,6 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
         "The IVR: menu flows as data, DTMF and speech input (transcript + confidence), account lookup against crm "
         "with a retry and a fallback prompt, personalised menus, ticket updates from helpdesk, and the hand-over "
         "to cti with the caller's context. Driven through its call simulator API; it has no UI.")
-
-    @app.exception_handler(IvrError)
-    async def ivr_error(request: Request, exc: IvrError) -> JSONResponse:
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
     api = system.router(prefix="/api", tags=["ivr"])
 

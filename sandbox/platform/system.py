@@ -14,6 +14,7 @@ from .auth import Auth
 from .clock import Clock, parse_iso
 from .correlation import CorrelationMiddleware
 from .db import Database
+from .errors import Refusal
 from .events import EVENTS_SCHEMA, EventBus
 from .faults import Faults, faults_router, faulty_route_class
 from .service import OUTBOX_SCHEMA, Outbox, ServiceClient
@@ -134,6 +135,10 @@ class System:
             return schema
 
         app.openapi = openapi  # type: ignore[method-assign]
+
+        @app.exception_handler(Refusal)
+        async def refusal(request: Request, exc: Refusal) -> JSONResponse:
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status)
 
         @app.get("/healthz", tags=["health"])
         def healthz() -> dict[str, Any]:
