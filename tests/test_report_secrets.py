@@ -1,24 +1,18 @@
 """Secrets never reach the report: a real run's whole allure-results directory (results, every
 attachment, and the files inside Playwright traces) is scanned for tokens, passwords and cookies.
 
-The run is one deliberately failing scenario in a subprocess (its own sandbox and results dir), so
-every kind of evidence is there: API exchanges, screenshots, traces, console, network, events.
+The run is one deliberately failing scenario in a subprocess (its own sandbox and results dir; the
+`deliberately_failing_run` fixture), so every kind of evidence is there: API exchanges,
+screenshots, traces, console, network, events.
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Iterator
 
 from fixtures.actors import ROLES, user_for
-
-ROOT = Path(__file__).resolve().parents[1]
-FEATURE = ROOT / "tests" / "evidence" / "deliberately_failing.feature.txt"
 
 SECRET_PATTERNS = {
     "bearer token": re.compile(r"(?i)\bbearer\s+(?!\*\*\*)[A-Za-z0-9._~+/=-]{8,}"),
@@ -28,22 +22,6 @@ SECRET_PATTERNS = {
     "session cookie": re.compile(r"\b(crm_session|cti_session)=(?!\*\*\*)[A-Za-z0-9._~+/=-]{8,}"),
     "cookie header": re.compile(r'(?i)"name"\s*:\s*"(cookie|set-cookie|authorization)"\s*,\s*"value"\s*:\s*"(?!\*\*\*)[^"]+'),
 }
-
-
-def run_once(results: Path) -> subprocess.CompletedProcess:
-    generated = ROOT / "tests" / "evidence" / f"_secrets_{os.getpid()}"
-    generated.mkdir(exist_ok=True)
-    try:
-        shutil.copy(FEATURE, generated / "deliberately_failing.feature")
-        (generated / "test_deliberately_failing.py").write_text(
-            "from pytest_bdd import scenarios\n\nscenarios('deliberately_failing.feature')\n")
-        return subprocess.run(
-            [sys.executable, "-m", "pytest", str(generated), "-p", "no:cacheprovider", "-p", "no:xdist",
-             f"--alluredir={results}", "-o", "bdd_features_base_dir=" + str(generated), "-q"],
-            cwd=ROOT, capture_output=True, text=True, timeout=240,
-            env={**os.environ, "DESKCHECK_UI_TIMEOUT_MS": "2000"})
-    finally:
-        shutil.rmtree(generated, ignore_errors=True)
 
 
 def texts(results: Path) -> Iterator[tuple[str, str]]:
@@ -71,10 +49,8 @@ def find_secrets(results: Path, known: list[str]) -> list[str]:
     return found
 
 
-def test_a_real_run_leaves_no_secret_in_the_allure_results(tmp_path, settings):
-    results = tmp_path / "allure-results"
-    run = run_once(results)
-    assert run.returncode == 1, f"the scenario should fail, exit {run.returncode}\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
+def test_a_real_run_leaves_no_secret_in_the_allure_results(deliberately_failing_run, settings):
+    results = deliberately_failing_run.results
     files = list(results.iterdir())
     assert any(p.suffix == ".zip" for p in files) and len(files) > 5, [p.name for p in files]
     known = [settings.client_secret, *(user_for(role, "gw0").password for role in ROLES)]

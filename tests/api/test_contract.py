@@ -14,8 +14,6 @@ client-credentials grant at ``BASE/oauth/token`` with the suite's client id and 
 from __future__ import annotations
 
 import os
-import tempfile
-from pathlib import Path
 
 import httpx
 import pytest
@@ -25,7 +23,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from fixtures.masking import register_secret
-from fixtures.target import SandboxProcess
+from fixtures.target import own_sandbox
 
 NEVER_CALLED = r"^/(_sandbox/|api/events/stream)"  # the test API resets data; the stream never ends
 EXAMPLES = int(os.environ.get("DESKCHECK_CONTRACT_EXAMPLES", "8"))
@@ -46,14 +44,8 @@ def contract_urls(settings):
     if urls:
         yield urls
         return
-    sandbox = SandboxProcess(Path(tempfile.mkdtemp(prefix="contract-sandbox-")), token_ttl=3600,
-                             start_timeout=settings.sandbox_start_timeout_s)
-    info = sandbox.start()
-    sandbox.wait_healthy(settings.sandbox_start_timeout_s)
-    try:
-        yield {name: url for name, url in info.items() if isinstance(url, str) and url.startswith("http")}
-    finally:
-        sandbox.stop()
+    with own_sandbox(settings, "contract-sandbox", token_ttl=3600) as sandbox_urls:
+        yield sandbox_urls
 
 
 def bearer_token(base_url: str, settings) -> str:

@@ -1,15 +1,12 @@
 """Security: the test API only in sandbox mode, field visibility enforced by the server, signed webhooks."""
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import httpx
 import pytest
 
 from fixtures.actors import user_for
-from fixtures.target import SandboxProcess
 from fixtures.webhooks import WebhookReceiver
+from fixtures.target import own_sandbox
 
 TEST_API = [("GET", "/_sandbox/clock"), ("POST", "/_sandbox/clock"), ("POST", "/_sandbox/reset"),
             ("POST", "/_sandbox/seed"), ("GET", "/_sandbox/faults"), ("POST", "/_sandbox/faults"),
@@ -19,14 +16,8 @@ TEST_API = [("GET", "/_sandbox/clock"), ("POST", "/_sandbox/clock"), ("POST", "/
 @pytest.fixture(scope="module")
 def sandbox_without_test_api(settings):
     """A second sandbox, started the way a shared staging would run it: without --sandbox-mode."""
-    sandbox = SandboxProcess(Path(tempfile.mkdtemp(prefix="no-sandbox-mode-")), token_ttl=settings.token_ttl,
-                             start_timeout=settings.sandbox_start_timeout_s, extra_args=("--no-sandbox-mode",))
-    info = sandbox.start()
-    sandbox.wait_healthy(settings.sandbox_start_timeout_s)
-    try:
-        yield {name: url for name, url in info.items() if isinstance(url, str) and url.startswith("http")}
-    finally:
-        sandbox.stop()
+    with own_sandbox(settings, "no-sandbox-mode", "--no-sandbox-mode") as urls:
+        yield urls
 
 
 def test_the_test_api_is_off_without_sandbox_mode(sandbox_without_test_api):

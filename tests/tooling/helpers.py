@@ -26,9 +26,16 @@ def generated_suite(files: dict[str, str]) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def outside_xdist(environ: dict[str, str]) -> dict[str, str]:
+    """The environment without the xdist worker's variables: a child run launched from worker gw1
+    is not a worker (else it names its users `maya-gw1` and leaves environment.properties to gw0)."""
+    return {k: v for k, v in environ.items() if not k.startswith("PYTEST_XDIST_")}
+
+
 def run_pytest(args: list[str], env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**outside_xdist(dict(os.environ)), **(env or {})})
 
 
 def shown(run: subprocess.CompletedProcess) -> str:
