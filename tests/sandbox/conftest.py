@@ -147,3 +147,44 @@ def crm(sandbox_urls: dict[str, Any], api: Callable[..., httpx.Client]) -> httpx
 def cti(sandbox_urls: dict[str, Any], api: Callable[..., httpx.Client]) -> httpx.Client:
     """The cti API as the suite client (full access)."""
     return api(sandbox_urls["cti"])
+
+
+class _IsolatedBrowser:
+    """The run's browser seen as a browser of one's own: pages open in fresh contexts; close()
+    closes only those contexts, never the browser other tests share."""
+
+    def __init__(self, browser) -> None:
+        self.browser, self.contexts = browser, []
+
+    def new_page(self, **context_args):
+        context = self.browser.new_context(**context_args)
+        self.contexts.append(context)
+        return context.new_page()
+
+    def new_context(self, **context_args):
+        context = self.browser.new_context(**context_args)
+        self.contexts.append(context)
+        return context
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+        self.contexts.clear()
+
+
+@pytest.fixture
+def sandbox_playwright(browser):
+    """Stands in for `sync_playwright()` in browser tests: a second Playwright instance cannot start in
+    a worker where pytest-playwright's is running, so `.chromium.launch()` hands out the shared browser."""
+    from contextlib import contextmanager
+    from types import SimpleNamespace
+
+    @contextmanager
+    def start():
+        isolated = _IsolatedBrowser(browser)
+        try:
+            yield SimpleNamespace(chromium=SimpleNamespace(launch=lambda **_ignored: isolated))
+        finally:
+            isolated.close()
+
+    return start

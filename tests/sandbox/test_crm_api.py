@@ -493,9 +493,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-c
 
 
 @pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs the system chromium")
-def test_console_in_a_browser(sandbox_urls, crm, tmp_path):
+def test_console_in_a_browser(sandbox_urls, crm, tmp_path, sandbox_playwright):
     """Logs in, pops a shared-number call through the bridge, chooses the caller, sees the record live."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     crm_url, cti_url = sandbox_urls["crm"], sandbox_urls["cti"]
     iid = fresh_interaction()
@@ -504,7 +504,7 @@ def test_console_in_a_browser(sandbox_urls, crm, tmp_path):
     renee = new_contact(crm, first_name="Renée", last_name="D'Arcy", phone=shared, tax_id="900-12-3456")
     new_contact(crm, first_name="René", last_name="D'Arcy", phone=shared)
     crm.post("/api/cases", json={"contact_id": renee["id"], "subject": "Billing question"})
-    with sync_playwright() as playwright:
+    with sandbox_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -557,13 +557,14 @@ def test_console_in_a_browser(sandbox_urls, crm, tmp_path):
 
 
 @pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs the system chromium")
-def test_console_for_a_trainee_with_a_failed_pop_and_a_new_caller(sandbox_urls, crm, api, tmp_path):
+def test_console_for_a_trainee_with_a_failed_pop_and_a_new_caller(sandbox_urls, crm, api, tmp_path,
+                                                                  sandbox_playwright):
     """The trainee sees no sensitive fields; a failed pop offers a retry; an unknown caller becomes a contact."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     crm_url, cti_url = sandbox_urls["crm"], sandbox_urls["cti"]
     iid, number = fresh_interaction(), fresh_number()
-    with sync_playwright() as playwright:
+    with sandbox_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900})

@@ -488,11 +488,11 @@ def test_supervisor_board_rows(sandbox_urls: dict[str, Any], cti: httpx.Client) 
 
 # ---- the softphone in a browser -------------------------------------------------------------------
 def test_softphone_answer_hold_hang_up_and_wrap_up(sandbox_urls: dict[str, Any], cti: httpx.Client,
-                                                      crm: httpx.Client, eventually) -> None:
+                                                      crm: httpx.Client, eventually, sandbox_playwright) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     code = ok(cti.post("/api/sso/codes", json={"username": "maya"}), 201)["code"]
-    with sync_api.sync_playwright() as playwright:
+    with sandbox_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=os.environ.get("DESKCHECK_CHROMIUM", "/usr/bin/chromium"), headless=True,
             args=["--no-sandbox", "--disable-background-networking", "--disable-component-update",
