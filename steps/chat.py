@@ -40,6 +40,17 @@ def helpdesk_answers_nothing(sandbox_admin):
     sandbox_admin.add_fault("chat->helpdesk.tickets", "null_body")
 
 
+@given("the helpdesk is down for the chat bot")
+def helpdesk_down_for_bot(sandbox_admin):
+    """The helpdesk answers every ticket request from the chat system with HTTP 500, until it comes back."""
+    sandbox_admin.add_fault("chat->helpdesk.tickets", "http_500")
+
+
+@when("the helpdesk comes back")
+def helpdesk_comes_back(sandbox_admin):
+    sandbox_admin.clear_faults()
+
+
 # --- the customer in the widget -------------------------------------------------------------------
 
 @when(parsers.parse("{customer} opens the chat on the website"))
@@ -145,6 +156,34 @@ def bot_confirms_ticket(priority, journey, chat):
     text = _widget(journey, customer).expect_reply_matching(rf"I've raised support request T-\d+ for you \(priority {priority}\)")
     journey.notes["ticket"] = _conversation(chat, journey, customer)["ticket_id"]
     assert journey.notes["ticket"] in text, (journey.notes["ticket"], text)
+
+
+@then("the bot says the support request is queued until the helpdesk is back")
+def bot_says_queued(journey, chat, events):
+    customer = next(iter(journey.notes["widgets"]))
+    _widget(journey, customer).expect_reply_matching(r"your support request is queued: it will be created as soon")
+    conversation = _conversation(chat, journey, customer)
+    assert conversation.get("ticket_id") is None, conversation.get("ticket_id")
+    events.wait_for("chat.ticket.queued", system="chat", conversation_id=conversation["id"])
+
+
+@then(parsers.parse("the helpdesk has no ticket from {customer}'s chat yet"))
+def no_ticket_yet(customer, journey, helpdesk):
+    assert helpdesk.tickets(source_ref=journey.notes["conversations"][customer]) == []
+
+
+@then(parsers.parse("the helpdesk creates exactly one chat ticket for {customer} from that chat, with the chatbot tags"))
+def one_ticket_created_later(customer, journey, helpdesk, personas, events):
+    source = journey.notes["conversations"][customer]
+    tickets = eventually(lambda: helpdesk.tickets(source_ref=source), until=lambda found: found,
+                         description="the queued support request created in the helpdesk")
+    ticket = tickets[0]
+    assert ticket["channel"] == "chat" and ticket["contact_id"] == personas[customer].id, ticket
+    assert "chatbot" in ticket["tags"], ticket
+    events.wait_for("ticket.created", system="helpdesk", source_ref=source)
+    # the outbox may have resent it: still one ticket, and one creation event
+    assert len(helpdesk.tickets(source_ref=source)) == 1
+    assert len(events.of_type("ticket.created", where=lambda e: e["data"].get("source_ref") == source)) == 1
 
 
 @then(parsers.parse('the helpdesk has that chat ticket for {customer} with priority "{priority}", category '

@@ -93,3 +93,16 @@ Feature: The chat bot answers from the systems behind it
     And Owen writes "2026-12-03 please"
     Then the bot confirms the visit is moved to "2026-12-03"
     And the chat system recorded the visit for Owen moved to "2026-12-03"
+
+  @resilience @severity:critical @req:RES-CHAT-1
+  Scenario: The helpdesk is down when the bot raises a support request: queued, created later, nothing lost
+    Given a customer "Priya Raman" with 0 open cases
+    And the helpdesk is down for the chat bot
+    When Priya opens the chat on the website
+    And Priya writes "Where is my order?"
+    And Priya gives her email address in the chat
+    And Priya writes "Please raise a support request"
+    Then the bot says the support request is queued until the helpdesk is back
+    And the helpdesk has no ticket from Priya's chat yet
+    When the helpdesk comes back
+    Then the helpdesk creates exactly one chat ticket for Priya from that chat, with the chatbot tags

@@ -247,16 +247,23 @@ class Chat:
         category = {"Refund status": "refund", "Order status": "order", "Reschedule a service": "service_visit"}.get(
             topics[-1] if topics else "", "general")
         contact = conv["contact"] or {}
+        request = {
+            "subject": subject, "channel": "chat", "category": category,
+            "priority": "high" if conv["sentiment"]["label"] == "negative" else "normal",
+            "contact_id": contact.get("id"), "requester_name": contact.get("full_name"),
+            "requester_email": contact.get("email"), "source_ref": conv["id"],
+            "tags": ["chatbot", *tags, *(f"intent:{p}" for p in topics)],
+            "description": self.transcript_text(conv),
+            "idempotency_key": f"{conv['id']}:{subject}"}  # the outbox may deliver it more than once
         try:
-            ticket = self._peer("helpdesk", "POST", "/api/tickets", "tickets", conv, json={
-                "subject": subject, "channel": "chat", "category": category,
-                "priority": "high" if conv["sentiment"]["label"] == "negative" else "normal",
-                "contact_id": contact.get("id"), "requester_name": contact.get("full_name"),
-                "requester_email": contact.get("email"), "source_ref": conv["id"],
-                "tags": ["chatbot", *tags, *(f"intent:{p}" for p in topics)],
-                "description": self.transcript_text(conv)})
+            ticket = self._peer("helpdesk", "POST", "/api/tickets", "tickets", conv, json=request)
         except EdgeError as exc:
-            self._emit("chat.ticket.failed", conv, reason=exc.reason)
+            # the helpdesk is down: the request waits in the outbox and is created when it is back
+            self.system.outboxes["helpdesk"].send("POST", "/api/tickets", "tickets", request, conv["correlation_id"])
+            self._emit("chat.ticket.queued", conv, reason=exc.reason, priority=request["priority"], category=category)
+            return {"queued": True, **request}
+        if ticket is None:  # the helpdesk answered with nothing: no ticket to speak of
+            self._emit("chat.ticket.failed", conv, reason="empty answer")
             return None
         conv["ticket_id"] = ticket["id"]
         self._emit("chat.ticket.raised", conv, ticket=ticket["id"], priority=ticket["priority"], category=category)
@@ -268,6 +275,12 @@ class Chat:
         ticket = self._new_ticket(conv, f"{topic} (raised in chat)", [])
         if ticket is None:
             self._fallback(conv, "support requests", "helpdesk", "ticket not created")
+            return
+        if ticket.get("queued"):
+            where = f" We'll email you at {ticket['requester_email']} once it is created." \
+                if ticket.get("requester_email") else ""
+            self._add(conv, "bot", "Our helpdesk is not answering right now, so your support request is queued: "
+                                   f"it will be created as soon as the helpdesk is back.{where}")
             return
         where = f" We'll email you at {ticket['requester_email']}." if ticket.get("requester_email") else ""
         self._add(conv, "bot", f"I've raised support request {ticket['id']} for you (priority {ticket['priority']}).{where}",
@@ -306,7 +319,8 @@ class Chat:
                 "ticket_id": (ticket or {}).get("id")})
         except EdgeError as exc:
             self._emit("chat.escalation.failed", conv, reason=exc.reason)
-            where = f" I've raised support request {ticket['id']} so we can get back to you." if ticket else ""
+            where = f" I've raised support request {ticket['id']} so we can get back to you." \
+                if ticket and ticket.get("id") else ""
             self._add(conv, "bot", f"Sorry, no agent can take the chat right now.{where}")
             return
         conv.update(state="waiting_agent", interaction_id=interaction["id"])

@@ -37,6 +37,8 @@ class TicketIn(BaseModel):
     phone: str | None = Field(default=None, max_length=40)
     tags: list[str] | None = Field(default=None, max_length=20)
     source_ref: str | None = Field(default=None, max_length=100, description="the call or conversation it came from")
+    idempotency_key: str | None = Field(default=None, min_length=1, max_length=120,
+                                        description="a retried request with the same key gets the first ticket back")
 
 
 class TicketPatch(BaseModel):

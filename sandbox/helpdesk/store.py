@@ -18,6 +18,7 @@ from ..platform.system import System
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tickets (id INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ticket_requests (idempotency_key TEXT PRIMARY KEY, ticket_id INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS sso_codes (code TEXT PRIMARY KEY, username TEXT NOT NULL, name TEXT NOT NULL,
                                       expires_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS sessions (token TEXT PRIMARY KEY, username TEXT NOT NULL, name TEXT NOT NULL);
@@ -105,7 +106,13 @@ class Helpdesk:
         priority = fields.get("priority") or "normal"
         first, resolution = SLA_POLICIES[priority]
         with self._lock, self.db.transaction():
+            key = fields.get("idempotency_key")
+            seen = self.db.one("SELECT ticket_id FROM ticket_requests WHERE idempotency_key=?", (key,)) if key else None
+            if seen:  # a retry of a request that already made its ticket (an outbox resending, say)
+                return self.get(ticket_key(seen["ticket_id"]))
             ticket_id = self.db.insert("INSERT INTO tickets (doc) VALUES ('{}')")
+            if key:
+                self.db.insert("INSERT INTO ticket_requests (idempotency_key, ticket_id) VALUES (?,?)", (key, ticket_id))
             ticket = {
                 "id": ticket_id, "key": ticket_key(ticket_id), "subject": fields["subject"],
                 "description": fields.get("description") or "", "channel": fields["channel"], "status": "new",
