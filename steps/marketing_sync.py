@@ -7,6 +7,7 @@ it by the sync interval of the field-mapping spec.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from concurrent.futures import ThreadPoolExecutor
 
 from pytest_bdd import given, parsers, then, when
@@ -122,8 +123,15 @@ def added_to_crm(first, marketing_sync):
 @when(parsers.re(r"(?P<first>\w+)'s email changes in the CRM and later in marketing"))
 def email_changes_both_sides(first, marketing_sync, sandbox_admin):
     persona, contact = marketing_sync.personas[first], marketing_sync.in_marketing(first)
+    gap = 60
+    # Both changes must fall between two scheduled syncs, or there is no conflict to resolve: when the
+    # next run is due within the gap, let it pass first.
+    status = marketing_sync.marketing.sync_status()
+    due_in = (datetime.fromisoformat(status["next_run_at"]) - datetime.fromisoformat(sandbox_admin.clock()["now"]))
+    if due_in.total_seconds() <= gap:
+        sandbox_admin.advance_clock(due_in.total_seconds() + 1)
     marketing_sync.crm.update_contact(persona.id, email=f"{first.lower()}.crm.{uuid.uuid4().hex[:6]}@example.test")
-    sandbox_admin.advance_clock(60)
+    sandbox_admin.advance_clock(gap)
     newer = f"{first.lower()}.newer.{uuid.uuid4().hex[:6]}@example.test"
     marketing_sync.marketing.update_contact(contact["id"], email=newer)
     marketing_sync.results["newer_email"] = newer

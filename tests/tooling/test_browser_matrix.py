@@ -5,7 +5,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from fixtures.browser import missing_browser_reason, remote_label
 from tests.tooling.helpers import run_pytest, shown
@@ -29,10 +28,11 @@ def test_remote_label_hides_the_endpoint_path_and_credentials():
     assert remote_label("ws://user:pw@grid.local:3000/abc123token") == "remote Playwright server ws://grid.local:3000"
 
 
-@pytest.mark.parametrize("browser", ["firefox"])  # webkit: same path, unit-tested above
-def test_a_browser_without_playwrights_build_is_skipped_with_a_reason(browser):
-    with sync_playwright() as pw:
-        reason = missing_browser_reason(browser, pw)
+@pytest.mark.parametrize("other_browser", ["firefox"])  # webkit: same path, unit-tested above
+def test_a_browser_without_playwrights_build_is_skipped_with_a_reason(other_browser, playwright):
+    # pytest-playwright's own Playwright: a second sync_playwright() cannot start in a worker that has one
+    browser = other_browser
+    reason = missing_browser_reason(browser, playwright)
     run = run_pytest([SCENARIO, "-p", "no:xdist", "--browser", browser, "-rs", "-o", "addopts=-p no:allure_pytest"],
                      timeout=240)
     if reason is None:  # Playwright's own build is installed here: the scenario runs in it

@@ -384,15 +384,20 @@ function updateDone() {
   show("disposition-required", missing);
 }
 
-let draftTimer = null, draftPending = false;
+let draftTimer = null, draftPending = false, draftEdits = 0;
 function saveDraft(delay) {
+  // draftPending holds while any edit is unsaved, so a live refresh never overwrites what is typed;
+  // only the save of the latest edit may clear it (an earlier save finishing must not)
+  const edit = ++draftEdits;
   draftPending = true;
   clearTimeout(draftTimer);
   draftTimer = setTimeout(() => {
     const id = wrapupFor;
     const body = { disposition: $("disposition").value || null, notes: $("notes").value };
     act(async () => {
-      try { if (id) await api("PUT", `/api/interactions/${id}/wrapup`, body); } finally { draftPending = false; }
+      try { if (id) await api("PUT", `/api/interactions/${id}/wrapup`, body); } finally {
+        if (edit === draftEdits) draftPending = false;
+      }
     });
   }, delay);
 }
