@@ -194,6 +194,22 @@ def test_routing_offers_to_the_longest_idle_agent_and_drains_the_queue_oldest_fi
     assert events(cti, "interaction.offered", correlation_id=older["correlation_id"])[0]["data"]["agent"] == "leo"
 
 
+def test_a_call_needing_a_skill_goes_only_to_an_agent_who_has_it(cti: httpx.Client) -> None:
+    ok(cti.post("/api/agents", json={"username": "leo", "name": "Leo Park", "skills": ["spanish"]}))
+    available(cti, "maya")  # longest idle, but without the skill
+    advance(cti, 5)
+    available(cti, "leo")
+    needs_spanish = call(cti, attributes={"skill": "spanish"})
+    assert needs_spanish["agent"] == "leo"
+    plain = call(cti, number="+15550100002")
+    assert plain["agent"] == "maya"
+    nobody = call(cti, number="+15550100003", attributes={"skill": "mandarin"})
+    assert nobody["state"] == "queued" and nobody["agent"] is None  # waits for someone who has the skill
+    act(cti, plain["id"], "reject")
+    ok(cti.post("/api/agents/maya/state", json={"state": "AVAILABLE"}))
+    assert interaction(cti, nobody["id"])["state"] == "queued"  # maya is free but still lacks the skill
+
+
 def test_simulated_call_carries_a_correlation_id(cti: httpx.Client) -> None:
     born = call(cti)
     assert born["correlation_id"].startswith("corr-") and born["state"] == "queued"
