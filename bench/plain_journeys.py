@@ -75,11 +75,17 @@ def clean_up(box: Sandbox) -> None:
         box.cti.post(f"/api/agents/{username}/state", json={"state": "OFFLINE"})
 
 
-def screen_pop_and_answer(browser: Browser, box: Sandbox, states: dict[str, Path]) -> None:
+def ring_maya(browser: Browser, box: Sandbox, states: dict[str, Path]) -> tuple[Page, dict, dict]:
+    """Maya's console open and Available, and a new customer's call offered to her."""
     page = open_console(browser, box, states["maya"])
     set_available(box, page, "bench-maya")
     customer = new_customer(box)
     call = box.cti.post("/api/simulator/calls", json={"from_number": customer["phone"], "queue": "support"}).json()
+    return page, customer, call
+
+
+def screen_pop_and_answer(browser: Browser, box: Sandbox, states: dict[str, Path]) -> None:
+    page, customer, call = ring_maya(browser, box, states)
     softphone = page.frame_locator('iframe[title="Softphone"]')
     incoming = softphone.get_by_role("region", name="Incoming call")
     expect(incoming).to_contain_text(customer["phone"])
@@ -96,10 +102,7 @@ def screen_pop_and_answer(browser: Browser, box: Sandbox, states: dict[str, Path
 
 
 def hold_transfer_wrap_up(browser: Browser, box: Sandbox, states: dict[str, Path]) -> None:
-    maya = open_console(browser, box, states["maya"])
-    set_available(box, maya, "bench-maya")
-    customer = new_customer(box)
-    call = box.cti.post("/api/simulator/calls", json={"from_number": customer["phone"], "queue": "support"}).json()
+    maya, _customer, call = ring_maya(browser, box, states)
     maya_phone = maya.frame_locator('iframe[title="Softphone"]')
     maya_phone.get_by_role("region", name="Incoming call").get_by_role("button", name="Answer").click()
     active = maya_phone.get_by_role("region", name="Active call")
