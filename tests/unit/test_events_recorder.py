@@ -71,3 +71,14 @@ def test_wait_for_times_out_with_the_events_seen(recorder):
 def test_journey_filters_by_correlation_ids(recorder):
     assert {e["correlation_id"] for e in recorder.journey(["c2"])} == {"c2"}
     assert len(recorder.journey([])) == 5
+
+
+def test_begin_after_keeps_only_events_newer_than_the_start_marks():
+    rec = EventRecorder()
+    rec.add(ev(7, "agent.state_changed"))  # streamed while the start marks were being read
+    rec.add(ev(9, "interaction.offered"))
+    rec.add(ev(3, "presence.changed", source="crm"))
+    rec.begin_after({"cti": 8, "crm": 2})
+    assert [(e["source"], e["seq"]) for e in rec.all] == [("crm", 3), ("cti", 9)]
+    assert rec.add(ev(8, "agent.state_changed")) is False  # from before the start: not this scenario's
+    assert rec.add(ev(10, "interaction.connected")) is True
