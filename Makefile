@@ -4,6 +4,8 @@
 # Both are idempotent: set-up steps are skipped when nothing they depend on changed.
 
 SHELL := /bin/bash
+# Cached bytecode (and pytest's cached assertion rewrites) halves start-up; some images switch it off.
+unexport PYTHONDONTWRITEBYTECODE
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -25,7 +27,8 @@ RETRIES ?= 1
 DURATIONS := .test_durations
 NIGHTLY_JOBS := $(if $(filter file default,$(origin JOBS)),auto,$(JOBS))
 SHARD_WORDS := $(subst /, ,$(SHARD))
-NIGHTLY_PYTEST := $(PY) -m pytest -n $(NIGHTLY_JOBS) --reruns $(RETRIES) --browser $(BROWSER) $(if $(TAGS),-m "$(TAGS)") \
+# Scenarios need neither hypothesis nor schemathesis (the API tests of `make test` do): not loading them saves ~1 s.
+NIGHTLY_PYTEST := $(PY) -m pytest -p no:hypothesispytest -p no:schemathesis -n $(NIGHTLY_JOBS) --reruns $(RETRIES) --browser $(BROWSER) $(if $(TAGS),-m "$(TAGS)") \
 	$(if $(SHARD),--splits $(word 2,$(SHARD_WORDS)) --group $(word 1,$(SHARD_WORDS)) \
 	--splitting-algorithm least_duration --durations-path $(DURATIONS)) $(PYTEST_ARGS)
 
