@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    {username:6} {password:10} {role}")
         print("Press Ctrl+C to stop.", flush=True)
 
-    servers = [uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    # Open event streams never finish by themselves: give them half a second at shutdown, not the default wait.
+    servers = [uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=0.5))
                for _, app in built.values()]
 
     async def serve() -> None:
