@@ -92,10 +92,14 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 def chromium_path(playwright) -> str | None:
-    """Playwright's own Chromium when installed (None lets Playwright use it), else the system one."""
+    """The Chromium the suite launches headless (fixtures/browser.py's choice), so both sides of a
+    comparison run the same browser; None lets Playwright use its own."""
     if Path(playwright.chromium.executable_path).exists():
         return None
-    return os.environ.get("DESKCHECK_CHROMIUM") or "/usr/bin/chromium"
+    if os.environ.get("DESKCHECK_CHROMIUM"):
+        return os.environ["DESKCHECK_CHROMIUM"]
+    shell = "/usr/bin/chromium-headless-shell"
+    return shell if os.access(shell, os.X_OK) else "/usr/bin/chromium"
 
 
 def load_previous() -> dict[str, Any]:

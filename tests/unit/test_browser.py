@@ -29,11 +29,26 @@ def test_system_chromium_then():
     assert find_chromium("", bundled=None, is_executable=executables("/usr/bin/chromium")) == "/usr/bin/chromium"
 
 
+def test_headless_runs_prefer_the_headless_shell():
+    found = executables("/usr/bin/chromium", "/usr/bin/chromium-headless-shell")
+    assert find_chromium("", bundled=None, is_executable=found) == "/usr/bin/chromium-headless-shell"
+    assert find_chromium("", bundled=None, is_executable=found, headless=False) == "/usr/bin/chromium"
+    assert find_chromium("/opt/chrome", bundled=None, is_executable=executables("/opt/chrome", *(
+        "/usr/bin/chromium", "/usr/bin/chromium-headless-shell"))) == "/opt/chrome"  # a configured one still wins
+
+
+def test_headed_launch_args_take_the_full_browser(monkeypatch):
+    monkeypatch.setattr("fixtures.browser._is_executable",
+                        lambda p: p in ("/usr/bin/chromium", "/usr/bin/chromium-headless-shell"))
+    assert launch_args(Settings(), headed=True)["executable_path"] == "/usr/bin/chromium"
+    assert launch_args(Settings(), headed=False)["executable_path"] == "/usr/bin/chromium-headless-shell"
+
+
 def test_nothing_found_tells_how_to_get_one():
     with pytest.raises(NoChromium) as info:
         find_chromium("", bundled=None, is_executable=executables())
     assert "playwright install chromium" in str(info.value)
-    assert "apt-get install -y chromium" in str(info.value)
+    assert "apt-get install -y chromium chromium-headless-shell" in str(info.value)
     assert isinstance(info.value, pytest.UsageError)
 
 
