@@ -10,6 +10,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 
+# Asking Playwright for its browser starts its driver (~0.6 s): skip that when none can be installed,
+# i.e. no PLAYWRIGHT_BROWSERS_PATH and no ~/.cache/ms-playwright.
+bundled=""
+if [ -n "${PLAYWRIGHT_BROWSERS_PATH:-}" ] || [ -d "${HOME:-/nonexistent}/.cache/ms-playwright" ]; then
 bundled=$("$PY" - <<'PYEOF' 2>/dev/null || true
 import os
 from playwright.sync_api import sync_playwright
@@ -18,6 +22,7 @@ with sync_playwright() as pw:
 print(path if path and os.path.isfile(path) else "")
 PYEOF
 )
+fi
 if [ -n "$bundled" ]; then
   echo "chromium: Playwright's own ($bundled)"; exit 0
 fi
