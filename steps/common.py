@@ -16,7 +16,7 @@ def agent_logged_in_available(role, name, actors, desktop, journey, cti):
     user = actors.user(name)
     assert actors.role_of(name) == role.replace(" ", "_") or role == "agent" and actors.role_of(name) == "second_agent", \
         f"{name} is the {actors.role_of(name)}, not the {role}"
-    cti.set_state(user.username, "AVAILABLE")
+    cti.set_state(user.username, "AVAILABLE")  # before the console opens: it then loads showing the state
     desktop.console(name).softphone.expect_state("Available")
     eventually(lambda: cti.agent(user.username), until=lambda a: a["state"] == "AVAILABLE",
                description=f"{name} AVAILABLE in the CTI")
