@@ -19,7 +19,9 @@ from bench.run import scenario_files
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "reports" / "flake-hunt"
-HOG = "import itertools\nfor _ in itertools.count(): pass"  # one busy core until killed
+# One busy core until killed, or until the hunt itself is gone (its parent changes).
+HOG = ("import itertools, os\nparent = os.getppid()\n"
+       "for i in itertools.count():\n    if i % 5_000_000 == 0 and os.getppid() != parent: break")
 
 
 def outcomes(junit: Path) -> dict[str, str]:
