@@ -81,6 +81,7 @@ Feature: Presence stays the same everywhere
   @severity:normal @req:PR-8
   Scenario: Every presence change is an event that names its source
     When Maya chooses "Break" in the softphone presence menu
-    And Maya sets her CRM presence to "Online"
+    Then the console shows Maya's CRM presence as "Busy"
+    When Maya sets her CRM presence to "Online"
     Then the CTI emitted Maya's state changes "NOT_READY" from "cti" then "AVAILABLE" from "crm"
     And the CRM emitted Maya's presence changes "Busy" from "cti" then "Online" from "crm"
