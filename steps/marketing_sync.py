@@ -90,11 +90,12 @@ def new_customers_in_crm(count, marketing_sync):
 @when(parsers.re(r"the scheduled sync runs(?: again)?$"))
 def scheduled_sync_runs(marketing_sync, sandbox_admin):
     before = marketing_sync.marketing.sync_jobs(limit=1)
-    # Exactly to the next scheduled time: jumping a whole interval from wherever the clock stands would
-    # leave the schedule anywhere up to an interval ahead, so a later retry could meet a scheduled run.
+    # To the next scheduled time (plus the millisecond the ISO times round away): jumping a whole interval
+    # from wherever the clock stands would leave the schedule anywhere up to an interval ahead, so a
+    # later retry could meet a scheduled run.
     due = datetime.fromisoformat(marketing_sync.marketing.sync_status()["next_run_at"])
     now = datetime.fromisoformat(sandbox_admin.clock()["now"])
-    sandbox_admin.advance_clock(max((due - now).total_seconds(), 0.001))
+    sandbox_admin.advance_clock(max((due - now).total_seconds(), 0.0) + 0.001)
     jobs = marketing_sync.marketing.sync_jobs(limit=5)
     newer = [j for j in jobs if not before or j["id"] > before[0]["id"]]
     assert newer, f"no sync ran when {marketing_sync.sync_interval} s passed; last jobs: {jobs}"
