@@ -49,13 +49,19 @@ function showError(message) {
 }
 
 let fetching = false, again = false;
+let draftSaves = 0;  // wrap-up draft saves completed so far
 async function refresh() {
   if (fetching) { again = true; return; }
   fetching = true;
   try {
     do {
       again = false;
-      render(await api("GET", "/api/me"));
+      const saves = draftSaves;
+      const snapshot = await api("GET", "/api/me");
+      // a draft save finished while this was in flight: the snapshot may predate it and would put
+      // the old notes back into the form, so fetch again instead of rendering it
+      if (saves !== draftSaves) { again = true; continue; }
+      render(snapshot);
     } while (again);
   } catch (err) {
     showError(err.message);
@@ -396,6 +402,7 @@ function saveDraft(delay) {
     const body = { disposition: $("disposition").value || null, notes: $("notes").value };
     act(async () => {
       try { if (id) await api("PUT", `/api/interactions/${id}/wrapup`, body); } finally {
+        draftSaves++;
         if (edit === draftEdits) draftPending = false;
       }
     });
