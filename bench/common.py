@@ -92,14 +92,11 @@ def sandbox() -> Iterator[Sandbox]:
 
 
 def chromium_path(playwright) -> str | None:
-    """The Chromium the suite launches headless (fixtures/browser.py's choice), so both sides of a
+    """The Chromium the suite would launch headless (fixtures/browser.py decides), so both sides of a
     comparison run the same browser; None lets Playwright use its own."""
-    if Path(playwright.chromium.executable_path).exists():
-        return None
-    if os.environ.get("DESKCHECK_CHROMIUM"):
-        return os.environ["DESKCHECK_CHROMIUM"]
-    shell = "/usr/bin/chromium-headless-shell"
-    return shell if os.access(shell, os.X_OK) else "/usr/bin/chromium"
+    from fixtures.browser import bundled_chromium_path, find_chromium
+
+    return find_chromium(os.environ.get("DESKCHECK_CHROMIUM", ""), bundled=bundled_chromium_path(playwright))
 
 
 def load_previous() -> dict[str, Any]:
