@@ -108,8 +108,10 @@ def load_previous() -> dict[str, Any]:
 
 def compare(name: str, value: float, previous: dict[str, Any]) -> str:
     old = previous.get("figures", {}).get(name, {}).get("value")
-    if not isinstance(old, (int, float)) or not old or value != value:
+    if not isinstance(old, (int, float)) or value != value:
         return "new"
+    if not old:  # a count that should stay zero (errors, lost records): a percentage means nothing
+        return "same" if not value else f"was 0, now {value:g} FLAGGED"
     change = (value - old) / old
     flag = " FLAGGED" if abs(change) > CHANGE_FLAG else ""
     return f"{change:+.0%}{flag}"
