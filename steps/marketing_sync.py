@@ -2,7 +2,7 @@
 
 Each step delegates to the marketing_sync helper (fixtures/marketing.py), the API clients and the
 console's page objects. Time passes only through the sandbox clock: "the scheduled sync runs" moves
-it by the sync interval of the field-mapping spec.
+it to the connector's next scheduled run.
 """
 from __future__ import annotations
 
@@ -18,6 +18,13 @@ from fixtures.personas import fresh_number
 from fixtures.reporting import soft_attach
 
 NAME = r'"(?P<name>[^"]+)"'
+
+
+def seconds_to_next_scheduled_sync(marketing_sync, sandbox_admin) -> float:
+    """From the sandbox clock's now to the connector's ``next_run_at`` (0 when it is already due)."""
+    due = datetime.fromisoformat(marketing_sync.marketing.sync_status()["next_run_at"])
+    now = datetime.fromisoformat(sandbox_admin.clock()["now"])
+    return max((due - now).total_seconds(), 0.0)
 TIMES = {"0 times": 0, "once": 1, "twice": 2}
 
 
@@ -93,12 +100,10 @@ def scheduled_sync_runs(marketing_sync, sandbox_admin):
     # To the next scheduled time (plus the millisecond the ISO times round away): jumping a whole interval
     # from wherever the clock stands would leave the schedule anywhere up to an interval ahead, so a
     # later retry could meet a scheduled run.
-    due = datetime.fromisoformat(marketing_sync.marketing.sync_status()["next_run_at"])
-    now = datetime.fromisoformat(sandbox_admin.clock()["now"])
-    sandbox_admin.advance_clock(max((due - now).total_seconds(), 0.0) + 0.001)
+    sandbox_admin.advance_clock(seconds_to_next_scheduled_sync(marketing_sync, sandbox_admin) + 0.001)
     jobs = marketing_sync.marketing.sync_jobs(limit=5)
     newer = [j for j in jobs if not before or j["id"] > before[0]["id"]]
-    assert newer, f"no sync ran when {marketing_sync.sync_interval} s passed; last jobs: {jobs}"
+    assert newer, f"no sync ran when the clock reached the next scheduled run; last jobs: {jobs}"
     marketing_sync.results.setdefault("jobs", []).extend(reversed(newer))
 
 
@@ -132,10 +137,9 @@ def email_changes_both_sides(first, marketing_sync, sandbox_admin):
     gap = 60
     # Both changes must fall between two scheduled syncs, or there is no conflict to resolve: when the
     # next run is due within the gap, let it pass first.
-    status = marketing_sync.marketing.sync_status()
-    due_in = (datetime.fromisoformat(status["next_run_at"]) - datetime.fromisoformat(sandbox_admin.clock()["now"]))
-    if due_in.total_seconds() <= gap:
-        sandbox_admin.advance_clock(due_in.total_seconds() + 1)
+    due_in = seconds_to_next_scheduled_sync(marketing_sync, sandbox_admin)
+    if due_in <= gap:
+        sandbox_admin.advance_clock(due_in + 1)
     marketing_sync.crm.update_contact(persona.id, email=f"{first.lower()}.crm.{uuid.uuid4().hex[:6]}@example.test")
     sandbox_admin.advance_clock(gap)
     newer = f"{first.lower()}.newer.{uuid.uuid4().hex[:6]}@example.test"
