@@ -15,7 +15,8 @@ pytest_plugins = [
     "fixtures.reporting",
     "fixtures.target",
     "fixtures.browser",
-    "fixtures.api",
+    "fixtures.backends",
+    "fixtures.capability_check",
     "fixtures.events",
     "fixtures.actors",
     "fixtures.personas",
@@ -28,6 +29,7 @@ pytest_plugins = [
     "fixtures.step_check",
     "fixtures.marketing",
     "fixtures.nightly",
+    "fixtures.accessibility",
     *sorted(
         f"steps.{path.stem}"
         for path in (_ROOT / "steps").glob("*.py")

@@ -19,6 +19,8 @@ from typing import Callable, Iterable, Iterator
 from pytest_bdd import parsers
 from pytest_bdd.steps import step_function_context_registry
 
+from deskcheck.capabilities import needed_by
+
 ROOT = Path(__file__).resolve().parent.parent
 STEPS_DIR = ROOT / "steps"
 FEATURES_DIR = ROOT / "features"
@@ -44,6 +46,11 @@ class StepDef:
     @property
     def source_line(self) -> int:
         return getattr(getattr(self.func, "__code__", None), "co_firstlineno", 0)
+
+    @property
+    def needs(self) -> frozenset[str]:
+        """The capabilities the step declared with ``deskcheck.capabilities.needs``."""
+        return needed_by(self.func)
 
     @property
     def keyword(self) -> str:

@@ -18,6 +18,6 @@ def time_passes(amount, unit, business_time):
 
 
 @given(parsers.parse("the {queue} line is open on weekdays from {opens} to {closes}"))
-def line_open_on_weekdays(queue, opens, closes, business_time, cti):
+def line_open_on_weekdays(queue, opens, closes, business_time, cti_api):
     business_time.open_queue(queue, WEEKDAYS, opens, closes)
-    assert cti.queue(queue)["hours"] == {"days": WEEKDAYS, "open": opens, "close": closes}
+    assert cti_api.queue(queue)["hours"] == {"days": WEEKDAYS, "open": opens, "close": closes}

@@ -83,8 +83,8 @@ def presence_announced(agent, status, reason, events, actors):
 # --- webhooks ---------------------------------------------------------------------------------------
 
 @given("a partner system subscribed to the CRM's contact events")
-def partner_subscribed(webhook_receiver, webhook_subscriptions, crm, journey):
-    journey.notes["webhook"] = webhook_subscriptions.subscribe(crm, webhook_receiver, CONTACT_EVENTS)
+def partner_subscribed(webhook_receiver, webhook_subscriptions, crm_api, journey):
+    journey.notes["webhook"] = webhook_subscriptions.subscribe(crm_api, webhook_receiver, CONTACT_EVENTS)
 
 
 @given("the partner system is down")
@@ -165,8 +165,8 @@ def processed_on_attempt(attempt, webhook_receiver, journey):
 
 
 @then("the CRM reports no failed delivery for it")
-def no_failure_reported(crm, journey):
-    failed = [e for e in crm.events(type="webhook.delivery.failed") if e["data"]["event_id"] == journey.notes["event_id"]]
+def no_failure_reported(crm_api, journey):
+    failed = [e for e in crm_api.events(type="webhook.delivery.failed") if e["data"]["event_id"] == journey.notes["event_id"]]
     assert failed == [], failed
 
 

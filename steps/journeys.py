@@ -18,10 +18,10 @@ def _systems(text: str) -> list[str]:
 
 
 @then(parsers.parse("{customer}'s record shows the ticket \"{subject}\""))
-def record_shows_ticket(customer, subject, desktop, journey, crm, personas):
+def record_shows_ticket(customer, subject, desktop, journey, crm_api, personas):
     record = desktop.console(journey.desk_agent).contact_record
     record.expect_ticket(journey.notes["ticket"])
-    linked = crm.contact_tickets(personas[customer].id)
+    linked = crm_api.contact_tickets(personas[customer].id)
     assert [t["subject"] for t in linked if t["id"] == journey.notes["ticket"]] == [subject], linked
 
 
@@ -30,8 +30,8 @@ def journey_correlated(systems, journey, request):
     """Every system named has events of the journey's correlation id; they go into the report."""
     correlation_id = journey.correlation_id
     if journey.notes.get("conversations"):
-        chat = request.getfixturevalue("chat")
-        correlation_id = chat.conversation(next(iter(journey.notes["conversations"].values())))["correlation_id"]
+        chat_api = request.getfixturevalue("chat_api")
+        correlation_id = chat_api.conversation(next(iter(journey.notes["conversations"].values())))["correlation_id"]
     assert correlation_id, "the journey has no correlation id"
     found: dict[str, list[dict]] = {}
     for system in _systems(systems):

@@ -20,10 +20,10 @@ from fixtures.reporting import soft_attach
 NAME = r'"(?P<name>[^"]+)"'
 
 
-def seconds_to_next_scheduled_sync(marketing_sync, sandbox_admin) -> float:
+def seconds_to_next_scheduled_sync(marketing_sync, sandbox_admin_api) -> float:
     """From the sandbox clock's now to the connector's ``next_run_at`` (0 when it is already due)."""
     due = datetime.fromisoformat(marketing_sync.marketing.sync_status()["next_run_at"])
-    now = datetime.fromisoformat(sandbox_admin.clock()["now"])
+    now = datetime.fromisoformat(sandbox_admin_api.clock()["now"])
     return max((due - now).total_seconds(), 0.0)
 TIMES = {"0 times": 0, "once": 1, "twice": 2}
 
@@ -95,12 +95,12 @@ def new_customers_in_crm(count, marketing_sync):
 # --- the sync and the clock -------------------------------------------------------------------------
 
 @when(parsers.re(r"the scheduled sync runs(?: again)?$"))
-def scheduled_sync_runs(marketing_sync, sandbox_admin):
+def scheduled_sync_runs(marketing_sync, sandbox_admin_api):
     before = marketing_sync.marketing.sync_jobs(limit=1)
     # To the next scheduled time (plus the millisecond the ISO times round away): jumping a whole interval
     # from wherever the clock stands would leave the schedule anywhere up to an interval ahead, so a
     # later retry could meet a scheduled run.
-    sandbox_admin.advance_clock(seconds_to_next_scheduled_sync(marketing_sync, sandbox_admin) + 0.001)
+    sandbox_admin_api.advance_clock(seconds_to_next_scheduled_sync(marketing_sync, sandbox_admin_api) + 0.001)
     jobs = marketing_sync.marketing.sync_jobs(limit=5)
     newer = [j for j in jobs if not before or j["id"] > before[0]["id"]]
     assert newer, f"no sync ran when the clock reached the next scheduled run; last jobs: {jobs}"
@@ -108,18 +108,18 @@ def scheduled_sync_runs(marketing_sync, sandbox_admin):
 
 
 @given("marketing will go down after the sync has stored the first batch")
-def marketing_goes_down_mid_sync(sandbox_admin):
-    sandbox_admin.add_fault("marketing.sync.ingest", "http_500", after=1)
+def marketing_goes_down_mid_sync(sandbox_admin_api):
+    sandbox_admin_api.add_fault("marketing.sync.ingest", "http_500", after=1)
 
 
 @when("marketing is back")
-def marketing_back(sandbox_admin):
-    sandbox_admin.clear_faults()
+def marketing_back(sandbox_admin_api):
+    sandbox_admin_api.clear_faults()
 
 
 @when("the retry interval of the mapping passes")
-def retry_interval_passes(marketing_sync, sandbox_admin):
-    sandbox_admin.advance_clock(marketing_sync.mapping["schedule"]["retry_after_seconds"][0])
+def retry_interval_passes(marketing_sync, sandbox_admin_api):
+    sandbox_admin_api.advance_clock(marketing_sync.mapping["schedule"]["retry_after_seconds"][0])
 
 
 # --- touchpoint actions -----------------------------------------------------------------------------
@@ -132,16 +132,16 @@ def added_to_crm(first, marketing_sync):
 
 
 @when(parsers.re(r"(?P<first>\w+)'s email changes in the CRM and later in marketing"))
-def email_changes_both_sides(first, marketing_sync, sandbox_admin):
+def email_changes_both_sides(first, marketing_sync, sandbox_admin_api):
     persona, contact = marketing_sync.personas[first], marketing_sync.in_marketing(first)
     gap = 60
     # Both changes must fall between two scheduled syncs, or there is no conflict to resolve: when the
     # next run is due within the gap, let it pass first.
-    due_in = seconds_to_next_scheduled_sync(marketing_sync, sandbox_admin)
+    due_in = seconds_to_next_scheduled_sync(marketing_sync, sandbox_admin_api)
     if due_in <= gap:
-        sandbox_admin.advance_clock(due_in + 1)
+        sandbox_admin_api.advance_clock(due_in + 1)
     marketing_sync.crm.update_contact(persona.id, email=f"{first.lower()}.crm.{uuid.uuid4().hex[:6]}@example.test")
-    sandbox_admin.advance_clock(gap)
+    sandbox_admin_api.advance_clock(gap)
     newer = f"{first.lower()}.newer.{uuid.uuid4().hex[:6]}@example.test"
     marketing_sync.marketing.update_contact(contact["id"], email=newer)
     marketing_sync.results["newer_email"] = newer
@@ -226,11 +226,11 @@ def import_arrives_intact(count, import_rows, marketing_sync):
     for row in import_rows:
         sent = by_email[row["email"]]
         marketing_sync.track(crm_id=sent["crm_id"])
-        crm = crm_by_id[sent["crm_id"]]
+        crm_api = crm_by_id[sent["crm_id"]]
         expected = {"first_name": row["first_name"], "last_name": row["last_name"], "email": row["email"],
                     "phone": row["expected"]["phone"], "industry": row["expected"]["industry"]}
-        seen = {**{k: crm[k] for k in ("first_name", "last_name", "email", "phone")},
-                "industry": (crm.get("custom_fields") or {}).get("industry")}
+        seen = {**{k: crm_api[k] for k in ("first_name", "last_name", "email", "phone")},
+                "industry": (crm_api.get("custom_fields") or {}).get("industry")}
         if seen != expected:
             broken.append({"expected": expected, "crm": seen})
     assert not broken, f"{len(broken)} contacts changed on the way, e.g. {broken[:3]}"
@@ -345,8 +345,8 @@ def trigger_fired(name, times, first, marketing_sync):
 
 
 @then(parsers.re(r"the CRM shows (?P<first>\w+)'s lead score as (?P<score>\d+) and stage \"(?P<stage>[^\"]*)\""))
-def crm_shows_score(first, score, stage, marketing_sync, sandbox_admin):
-    sandbox_admin.advance_clock(marketing_sync.sync_interval)
+def crm_shows_score(first, score, stage, marketing_sync, sandbox_admin_api):
+    sandbox_admin_api.advance_clock(marketing_sync.sync_interval)
     custom = eventually(lambda: marketing_sync.crm.contact(marketing_sync.personas[first].id)["custom_fields"],
                         until=lambda c: c.get("lead_score") == int(score),
                         description=f"{first}'s lead score {score} in the CRM")
@@ -468,10 +468,10 @@ def cannot_email(agent, first, desktop, marketing_sync):
 
 
 @then(parsers.re(r"(?P<agent>\w+) cannot call (?P<first>\w+) from the console"))
-def cannot_call(agent, first, desktop, actors, cti, marketing_sync):
+def cannot_call(agent, first, desktop, actors, cti_api, marketing_sync):
     desktop.console(agent).contact_record.expect_call_blocked()
     persona = marketing_sync.personas[first]
-    refused = cti.call("POST", "/api/calls/outbound", expect=(403,),
+    refused = cti_api.call("POST", "/api/calls/outbound", expect=(403,),
                        json={"agent": actors.user(agent).username, "to_number": persona.phone,
                              "record_id": str(persona.id)})
     assert "do-not-call" in refused["detail"], refused
@@ -502,8 +502,8 @@ def parallel_touches(first, subject, webinar, marketing_sync):
 
 
 @when(parsers.re(r'a minute later the nurture emails (?P<first>\w+) "(?P<subject>[^"]+)" while the scheduled sync runs'))
-def email_during_sync(first, subject, marketing_sync, sandbox_admin):
-    sandbox_admin.advance_clock(60)
+def email_during_sync(first, subject, marketing_sync, sandbox_admin_api):
+    sandbox_admin_api.advance_clock(60)
     contact = marketing_sync.in_marketing(first)
     nurture = next(c for c in marketing_sync.campaigns.values() if c["kind"] == "nurture")
     with ThreadPoolExecutor(max_workers=2) as pool:

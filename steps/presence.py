@@ -27,43 +27,43 @@ def second_tab(agent, desktop):
 
 
 @then(parsers.parse('the console shows {agent}\'s CRM presence as "{status}"'))
-def console_shows_crm_presence(agent, status, desktop, crm, actors):
+def console_shows_crm_presence(agent, status, desktop, crm_api, actors):
     desktop.console(agent).expect_crm_presence(status)
     username = actors.user(agent).username
-    eventually(lambda: crm.presence(username), until=lambda p: p["status"] == status,
+    eventually(lambda: crm_api.presence(username), until=lambda p: p["status"] == status,
                description=f"{agent}'s CRM presence {status}")
 
 
 @then(parsers.re(r'the CRM has (?P<agent>\w+)\'s presence as "(?P<status>\w+)" set from the (?P<source>CTI|CRM)$'))
-def crm_presence_from(agent, status, source, crm, actors):
+def crm_presence_from(agent, status, source, crm_api, actors):
     username = actors.user(agent).username
-    eventually(lambda: crm.presence(username),
+    eventually(lambda: crm_api.presence(username),
                until=lambda p: p["status"] == status and p["source"] == source.lower(),
                description=f"{agent}'s CRM presence {status} from the {source}")
 
 
 @then(parsers.parse('the supervisor board shows {agent} as "{state}"'))
-def board_shows_state(agent, state, board, actors, cti):
+def board_shows_state(agent, state, board, actors, cti_api):
     user = actors.user(agent)
     board.expect_agent_state(user.name, state)
-    eventually(lambda: cti.agent(user.username), until=lambda a: a["state"] != "RESERVED",
+    eventually(lambda: cti_api.agent(user.username), until=lambda a: a["state"] != "RESERVED",
                description=f"{agent} settled in the CTI")
 
 
 @then(parsers.parse('the supervisor board shows {agent} as "{state}" with {caller}\'s number on "{queue}"'))
-def board_shows_call(agent, state, caller, queue, board, actors, personas, cti, journey):
+def board_shows_call(agent, state, caller, queue, board, actors, personas, cti_api, journey):
     user = actors.user(agent)
     board.expect_agent_state(user.name, state)
     board.expect_agent_interaction(user.name, f"{personas[caller].phone} · {queue}")
-    eventually(lambda: cti.agent(user.username),
+    eventually(lambda: cti_api.agent(user.username),
                until=lambda a: a["current_interaction_id"] == journey.require_call(),
                description=f"{agent} on the call in the CTI")
 
 
 @then(parsers.re(r'the CTI has (?P<agent>\w+) "(?P<state>[A-Z_]+)" changed from the (?P<source>CTI|CRM)$'))
-def cti_state_from(agent, state, source, cti, actors, events):
+def cti_state_from(agent, state, source, cti_api, actors, events):
     username = actors.user(agent).username
-    eventually(lambda: cti.agent(username), until=lambda a: a["state"] == state, description=f"{agent} {state}")
+    eventually(lambda: cti_api.agent(username), until=lambda a: a["state"] == state, description=f"{agent} {state}")
     events.wait_for("agent.state_changed", system="cti", username=username, state=state, source=source.lower())
 
 
@@ -75,20 +75,20 @@ def softphone_shows_queued(agent, state, next_state, desktop):
 
 
 @then(parsers.parse('the CTI has {agent} "{state}" with "{next_state}" queued next'))
-def cti_next_state(agent, state, next_state, cti, actors):
+def cti_next_state(agent, state, next_state, cti_api, actors):
     username = actors.user(agent).username
-    eventually(lambda: cti.agent(username), until=lambda a: a["state"] == state and a["next_state"] == next_state,
+    eventually(lambda: cti_api.agent(username), until=lambda a: a["state"] == state and a["next_state"] == next_state,
                description=f"{agent} {state} with {next_state} queued")
 
 
 @then(parsers.parse('both of {agent}\'s tabs show the state "{state}" and the CRM presence "{status}"'))
-def both_tabs_in_step(agent, state, status, desktop, crm, actors):
+def both_tabs_in_step(agent, state, status, desktop, crm_api, actors):
     for tab in (0, 1):
         console = desktop.console(agent, tab=tab)
         console.softphone.expect_state(state)
         console.expect_crm_presence(status)
     username = actors.user(agent).username
-    eventually(lambda: crm.presence(username), until=lambda p: p["status"] == status,
+    eventually(lambda: crm_api.presence(username), until=lambda p: p["status"] == status,
                description=f"{agent}'s CRM presence {status}")
 
 

@@ -17,9 +17,15 @@ CTI_TO_CRM_STATUS = {"AVAILABLE": "Online", "NOT_READY": "Busy", "OFFLINE": "Off
 
 # --- backend faults (the sandbox) -----------------------------------------------------------------
 
-@given(parsers.re(r"the CRM answers (?P<service>.+?) with (?P<failure>errors|an empty body|time-outs)$"))
-def crm_answers_with(service, failure, backend_faults):
-    backend_faults.fail(service, BACKEND_FAILURES[failure])
+@given(parsers.re(r"the CRM answers (?P<service>.+?) with (?P<failure>errors|an empty body|time-outs)"
+                  r"(?: (?P<times>once|\d+ times))?$"))
+def crm_answers_with(service, failure, times, backend_faults):
+    """Makes the CRM fail a service it offers: every request until the CRM recovers, or only the next
+    ones ("once", "3 times"). Failures: "errors" (HTTP 500), "an empty body" (200 with nothing in it,
+    as if the CRM took the request and stored nothing), "time-outs". Services: screen pops, account
+    lookups, contact records, call logs, presence updates, event deliveries."""
+    count = None if times is None else 1 if times == "once" else int(times.split()[0])
+    backend_faults.fail(service, BACKEND_FAILURES[failure], count=count)
 
 
 @given(parsers.re(r"the CRM is slow to answer (?:(?P<service>.+?) )?by (?P<seconds>\d+) seconds?$"))
@@ -30,11 +36,6 @@ def crm_is_slow(service, seconds, backend_faults):
 @given("the CRM stops accepting call logs")
 def crm_refuses_call_logs(backend_faults):
     backend_faults.fail("call logs", "http_500")
-
-
-@given(parsers.parse("the CRM refuses the next {count:d} call logs"))
-def crm_refuses_some_call_logs(count, backend_faults):
-    backend_faults.fail("call logs", "http_500", count=count)
 
 
 @when("the CRM recovers")
@@ -64,11 +65,11 @@ def held_answers_arrive(browser_faults):
 # --- screen pop -----------------------------------------------------------------------------------
 
 @then(parsers.parse("{agent}'s console says the screen pop failed and offers a retry"))
-def console_says_pop_failed(agent, desktop, cti, actors, journey):
+def console_says_pop_failed(agent, desktop, cti_api, actors, journey):
     desktop.console(agent).screen_pop.expect_failure()
     username = actors.user(agent).username
     # the failed pop does not hold up the call: it still rings for the agent
-    call = cti.interaction(journey.require_call())
+    call = cti_api.interaction(journey.require_call())
     assert call["state"] == "offered" and call["agent"] == username, call
 
 
@@ -78,15 +79,15 @@ def retry_pop(agent, desktop):
 
 
 @then("the CRM has no screen pop of the call yet")
-def crm_has_no_pop(crm, journey):
-    pops = crm.screenpops(journey.require_call())["screenpops"]
+def crm_has_no_pop(crm_api, journey):
+    pops = crm_api.screenpops(journey.require_call())["screenpops"]
     assert pops == [], f"the failed screen pop left something behind in the CRM: {pops}"
 
 
 @then(parsers.parse("the CRM recorded one screen pop of the call for {agent}"))
-def crm_recorded_one_pop(agent, crm, actors, journey, events):
+def crm_recorded_one_pop(agent, crm_api, actors, journey, events):
     username, call_id = actors.user(agent).username, journey.require_call()
-    pops = eventually(lambda: crm.screenpops(call_id)["screenpops"], until=lambda found: found,
+    pops = eventually(lambda: crm_api.screenpops(call_id)["screenpops"], until=lambda found: found,
                       description="the CRM's screen pop for the call")
     mine = [p for p in pops if p["agent"] == username]
     assert len(mine) == 1, pops
@@ -98,27 +99,27 @@ def crm_recorded_one_pop(agent, crm, actors, journey, events):
 # --- call logs while the CRM is down ---------------------------------------------------------------
 
 @then(parsers.parse('the CTI keeps the disposition "{code}" while the CRM\'s call log waits'))
-def cti_keeps_disposition(code, cti, crm, journey):
+def cti_keeps_disposition(code, cti_api, crm_api, journey):
     call_id = journey.require_call()
-    call = eventually(lambda: cti.interaction(call_id), until=lambda i: i["state"] == "completed",
+    call = eventually(lambda: cti_api.interaction(call_id), until=lambda i: i["state"] == "completed",
                       description="the call completed in the CTI")
     assert call["disposition"] == code, call
-    log = crm.activities(interaction_id=call_id)
+    log = crm_api.activities(interaction_id=call_id)
     assert all(a["status"] != "completed" for a in log), f"the CRM was down but has a completed log: {log}"
 
 
 # --- tokens ----------------------------------------------------------------------------------------
 
 @when("the access tokens expire during the call")
-def tokens_expire(crm, cti, settings, sandbox_admin, journey):
+def tokens_expire(crm_api, cti_api, settings, sandbox_admin_api, journey):
     journey.notes["tokens"] = {name: (client.token(), client.token_requests)
-                               for name, client in (("crm", crm), ("cti", cti))}
-    sandbox_admin.advance_clock(settings.token_ttl + 1)
+                               for name, client in (("crm", crm_api), ("cti", cti_api))}
+    sandbox_admin_api.advance_clock(settings.token_ttl + 1)
 
 
 @then("the expired tokens are refused and the API clients renewed theirs")
-def tokens_renewed(crm, cti, journey):
-    for name, client in (("crm", crm), ("cti", cti)):
+def tokens_renewed(crm_api, cti_api, journey):
+    for name, client in (("crm", crm_api), ("cti", cti_api)):
         old_token, requests_before = journey.notes["tokens"][name]
         assert not client.accepts_token(old_token), f"{name} still accepts a token past its expiry"
         client.get("/api/events", params={"limit": 1})  # an ordinary call: answered after a renewal
@@ -150,9 +151,9 @@ def try_hold(agent, desktop):
 
 
 @then(parsers.parse("{agent}'s softphone says the action failed"))
-def action_failed(agent, desktop, cti, journey):
+def action_failed(agent, desktop, cti_api, journey):
     desktop.console(agent).softphone.expect_action_failed()
-    call = cti.interaction(journey.require_call())
+    call = cti_api.interaction(journey.require_call())
     assert call["state"] == "connected" and not call["on_hold"], call
 
 
@@ -168,16 +169,16 @@ def both_open_record(first, second, customer, desktop, personas):
         console.contact_record.expect_contact(name)
 
 
-def _as_agent(crm, actors, agent):
+def _as_agent(crm_api, actors, agent):
     user = actors.user(agent)
-    return crm.as_user(user.username, user.password)
+    return crm_api.as_user(user.username, user.password)
 
 
 @when(parsers.parse("{first} and {second} change {customer}'s email at the same moment"))
-def both_change_email(first, second, customer, crm, actors, personas, journey):
+def both_change_email(first, second, customer, crm_api, actors, personas, journey):
     contact_id = personas[customer].id
     written = {agent: f"{customer.lower()}.from-{agent.lower()}@example.test" for agent in (first, second)}
-    clients = {agent: _as_agent(crm, actors, agent) for agent in written}
+    clients = {agent: _as_agent(crm_api, actors, agent) for agent in written}
     at_the_same_moment(*(lambda a=a: clients[a].update_contact(contact_id, email=written[a]) for a in written))
     journey.notes["written"] = {"Email": sorted(written.values())}
     journey.notes["agents"] = [first, second]
@@ -185,10 +186,10 @@ def both_change_email(first, second, customer, crm, actors, personas, journey):
 
 
 @when(parsers.parse("{first} changes {customer}'s email while {second} changes {customer2}'s account number"))
-def change_different_fields(first, customer, second, customer2, crm, actors, personas, journey):
+def change_different_fields(first, customer, second, customer2, crm_api, actors, personas, journey):
     contact_id = personas[customer].id
     email, account = f"{customer.lower()}.new@example.test", f"ACC-NEW-{contact_id}"
-    maya, leo = _as_agent(crm, actors, first), _as_agent(crm, actors, second)
+    maya, leo = _as_agent(crm_api, actors, first), _as_agent(crm_api, actors, second)
     at_the_same_moment(lambda: maya.update_contact(contact_id, email=email),
                        lambda: leo.update_contact(contact_id, account_number=account))
     journey.notes["expected"] = {"Email": email, "Account number": account}
@@ -196,12 +197,12 @@ def change_different_fields(first, customer, second, customer2, crm, actors, per
 
 
 @then(parsers.parse("both consoles and the CRM show the same email for {customer}, the last one written"))
-def same_email_everywhere(customer, crm, personas, desktop, journey):
-    final = crm.contact(personas[customer].id)["email"]
+def same_email_everywhere(customer, crm_api, personas, desktop, journey):
+    final = crm_api.contact(personas[customer].id)["email"]
     assert final in journey.notes["written"]["Email"], (final, journey.notes["written"])
     for agent in journey.notes["agents"]:
         desktop.console(agent).contact_record.expect_field_value("Email", final)
-    assert crm.contact(personas[customer].id)["email"] == final, "the CRM changed its mind"
+    assert crm_api.contact(personas[customer].id)["email"] == final, "the CRM changed its mind"
 
 
 @then("the CRM recorded both email changes")
@@ -214,8 +215,8 @@ def both_changes_recorded(events, journey):
 
 
 @then(parsers.parse("both consoles and the CRM show both of {customer}'s new details"))
-def both_details_everywhere(customer, crm, personas, desktop, journey):
-    contact = crm.contact(personas[customer].id)
+def both_details_everywhere(customer, crm_api, personas, desktop, journey):
+    contact = crm_api.contact(personas[customer].id)
     expected = journey.notes["expected"]
     assert (contact["email"], contact["account_number"]) == (expected["Email"], expected["Account number"]), contact
     for agent in journey.notes["agents"]:
@@ -224,20 +225,20 @@ def both_details_everywhere(customer, crm, personas, desktop, journey):
 
 
 @when(parsers.parse('{agent}\'s softphone asks for "{reason}" while the CRM sets her "{status}" at the same moment'))
-def presence_race(agent, reason, status, cti, crm, actors, journey):
+def presence_race(agent, reason, status, cti_api, crm_api, actors, journey):
     username = actors.user(agent).username
-    at_the_same_moment(lambda: cti.set_state(username, "NOT_READY", reason),
-                       lambda: crm.set_presence(username, status))
+    at_the_same_moment(lambda: cti_api.set_state(username, "NOT_READY", reason),
+                       lambda: crm_api.set_presence(username, status))
     journey.notes["race"] = {"reason": reason, "status": status}
 
 
 @then(parsers.parse("{agent}'s softphone, console, the CTI and the CRM all agree on her last state"))
-def presence_agrees(agent, cti, crm, actors, desktop, journey):
+def presence_agrees(agent, cti_api, crm_api, actors, desktop, journey):
     username = actors.user(agent).username
 
     def settled():
-        state = cti.agent(username)
-        presence = crm.presence(username)
+        state = cti_api.agent(username)
+        presence = crm_api.presence(username)
         assert CTI_TO_CRM_STATUS[state["state"]] == presence["status"], (state, presence)
         return state, presence
 

@@ -12,37 +12,37 @@ def test_target_is_up(target):
         assert httpx.get(f"{url}/healthz").status_code == 200
 
 
-def test_api_clients_authenticate_and_pass_the_correlation_id(crm, cti):
-    assert isinstance(crm.contacts(q="zzz-nobody"), list)
-    assert isinstance(cti.agents(), list)
-    with crm.correlated("smoke-journey-1"):
-        response = crm.request("GET", "/api/dispositions")
+def test_api_clients_authenticate_and_pass_the_correlation_id(crm_api, cti_api):
+    assert isinstance(crm_api.contacts(q="zzz-nobody"), list)
+    assert isinstance(cti_api.agents(), list)
+    with crm_api.correlated("smoke-journey-1"):
+        response = crm_api.request("GET", "/api/dispositions")
     assert response.status_code == 200
     assert response.headers.get("X-Correlation-Id") == "smoke-journey-1"
 
 
-def test_expired_token_is_refreshed_after_the_clock_jumps(crm, sandbox_admin, settings):
-    crm.contacts(q="before")
-    before = crm.token_requests
-    sandbox_admin.advance_clock(settings.token_ttl + 5)
-    crm.contacts(q="after")  # the server now says 401: one refresh and a retry
-    assert crm.token_requests == before + 1
+def test_expired_token_is_refreshed_after_the_clock_jumps(crm_api, sandbox_admin_api, settings):
+    crm_api.contacts(q="before")
+    before = crm_api.token_requests
+    sandbox_admin_api.advance_clock(settings.token_ttl + 5)
+    crm_api.contacts(q="after")  # the server now says 401: one refresh and a retry
+    assert crm_api.token_requests == before + 1
 
 
-def test_event_recorder_sees_what_the_crm_emits(crm, events):
-    contact = crm.create_contact("Smoke", "Recorder", "+1 555 0100 777")
+def test_event_recorder_sees_what_the_crm_emits(crm_api, events):
+    contact = crm_api.create_contact("Smoke", "Recorder", "+1 555 0100 777")
     got = events.wait_for("contact.created", system="crm", where=lambda e: e["data"].get("id") == contact["id"])
     assert got["source"] == "crm"
 
 
-def test_actor_logs_in_once_and_reuses_the_session(actors, actor_sessions, settings, target, cti):
+def test_actor_logs_in_once_and_reuses_the_session(actors, actor_sessions, settings, target, cti_api):
     page = actors.page("agent")
     assert page.url.endswith("/console")
     page.get_by_text("Signed in as Maya").wait_for()
     logins = actor_sessions.logins
     assert actors.new_page("Maya").url.endswith("/console")  # a second tab
     # the next scenario's crew gets a new context from the stored state: no new login
-    next_crew = Actors(actor_sessions, settings, target, cti)
+    next_crew = Actors(actor_sessions, settings, target, cti_api)
     try:
         next_crew.page("agent").get_by_text("Signed in as Maya").wait_for()
     finally:
@@ -50,11 +50,11 @@ def test_actor_logs_in_once_and_reuses_the_session(actors, actor_sessions, setti
     assert actor_sessions.logins == logins, "the stored login state was not reused"
 
 
-def test_clean_up_sets_the_scenarios_agents_offline(actor_sessions, settings, target, cti):
-    crew = Actors(actor_sessions, settings, target, cti)
+def test_clean_up_sets_the_scenarios_agents_offline(actor_sessions, settings, target, cti_api):
+    crew = Actors(actor_sessions, settings, target, cti_api)
     username = crew.user("second_agent").username
-    cti.set_state(username, "AVAILABLE")
-    eventually(lambda: cti.agent(username), until=lambda a: a["state"] == "AVAILABLE")
+    cti_api.set_state(username, "AVAILABLE")
+    eventually(lambda: cti_api.agent(username), until=lambda a: a["state"] == "AVAILABLE")
     assert crew.reset_agents([]) == []
-    eventually(lambda: cti.agent(username), until=lambda a: a["state"] == "OFFLINE",
+    eventually(lambda: cti_api.agent(username), until=lambda a: a["state"] == "OFFLINE",
                description="the agent set OFFLINE by the clean-up")

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from fixtures.api import ApiClient
+from deskcheck.adapters.sandbox.http import ApiClient
 from fixtures.response_times import ResponseTimes
 from fixtures.settings import Settings
 from fixtures.target import Target

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from fixtures.masking import register_secret
+from deskcheck.masking import register_secret
 from fixtures.target import own_sandbox
 
 NEVER_CALLED = r"^/(_sandbox/|api/events/stream)"  # the test API resets data; the stream never ends

@@ -1,10 +1,10 @@
-"""Page objects and an API client that write what the steps asked of them to DESKCHECK_RECORDING_LOG."""
+"""Page objects and a CTI adapter that write what the steps asked of them to DESKCHECK_RECORDING_LOG."""
 from __future__ import annotations
 
 import json
 import os
 
-from fixtures.api import CtiClient
+from deskcheck.adapters.sandbox.cti import SandboxCti
 from pages import Console
 
 
@@ -30,7 +30,11 @@ class RecordingConsole(Console):
         self.__dict__["softphone"] = value
 
 
-class RecordingCtiClient(CtiClient):
-    def request(self, method: str, path: str, **kwargs):
-        record("client", f"cti {method} {path.split('?')[0]}")
-        return super().request(method, path, **kwargs)
+class RecordingCti(SandboxCti):
+    """The sandbox's CTI adapter, noting every port method a step or fixture asks of it."""
+
+    def __getattribute__(self, name: str):
+        value = super().__getattribute__(name)
+        if callable(value) and not name.startswith("_"):
+            record("port", f"cti.{name}")
+        return value

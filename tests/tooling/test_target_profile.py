@@ -1,4 +1,4 @@
-"""A second target profile swaps page objects and API clients; features and steps stay as they are."""
+"""A second target profile swaps page objects and backend adapters; features and steps stay as they are."""
 from __future__ import annotations
 
 import json
@@ -17,8 +17,8 @@ def test_a_scenario_runs_with_the_recording_profiles_pages_and_client(tmp_path):
     assert run.returncode == 0 and "1 passed" in run.stdout, shown(run)
     calls = [json.loads(line) for line in log.read_text().splitlines()]
     pages = {c["what"] for c in calls if c["kind"] == "page"}
-    clients = [c["what"] for c in calls if c["kind"] == "client"]
+    ports = [c["what"] for c in calls if c["kind"] == "port"]
     assert {"Console.ready", "Console.softphone"} <= pages, pages
-    assert any(c.startswith("cti POST /api/") for c in clients), clients  # the scenario's call went through it
+    assert "cti.agent" in ports or "cti.interaction" in ports, ports  # the scenario's checks went through it
     environment = (results / "environment.properties").read_text()
     assert "profile=recording (tests/profiles/recording.toml)" in environment, environment

@@ -3,9 +3,10 @@ import json
 import httpx
 import pytest
 
-from fixtures import api as api_module
-from fixtures.api import ApiError, CrmClient, CtiClient
-from fixtures.masking import MASK, format_exchange, mask_body, mask_data, mask_headers, mask_text
+from deskcheck.adapters.sandbox import http as sandbox_http
+from deskcheck.adapters.sandbox.api_voice import CrmClient, CtiClient
+from deskcheck.adapters.sandbox.http import ApiError
+from deskcheck.masking import MASK, format_exchange, mask_body, mask_data, mask_headers, mask_text
 
 
 def test_mask_headers_hides_authorization_and_cookies():
@@ -146,7 +147,11 @@ def test_activity_waits_while_none_exists():
 
 def test_every_exchange_is_attached_masked(monkeypatch):
     attached: list[tuple[str, str]] = []
-    monkeypatch.setattr(api_module, "soft_attach", lambda body, name, *a, **k: attached.append((name, body)))
+    class Collecting(sandbox_http.Reporter):
+        def attach(self, body, name):
+            attached.append((name, body))
+
+    monkeypatch.setattr(sandbox_http, "REPORTER", Collecting())
     crm = make(CrmClient, FakeServer())
     crm.contacts(phone="+15550100")
     names = [name for name, _ in attached]
@@ -158,7 +163,7 @@ def test_every_exchange_is_attached_masked(monkeypatch):
 
 
 def test_sandbox_admin_routes_faults_to_the_calling_system():
-    from fixtures.api import SandboxAdmin
+    from deskcheck.adapters.sandbox.api_channels import SandboxAdmin
 
     assert SandboxAdmin.system_of("crm.screenpop") == "crm"
     assert SandboxAdmin.system_of("cti->crm.activities") == "cti"

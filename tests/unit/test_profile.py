@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.api import CrmClient, CtiClient
+from deskcheck.adapters.sandbox import SandboxAdapters
+from deskcheck.adapters.sandbox.cti import SandboxCti
 from fixtures.profile import ProfileError, load_profile
 from pages import Console, SupervisorBoard
 
@@ -12,8 +13,8 @@ def test_the_built_in_profile_is_the_sandboxs():
     profile = load_profile("")
     assert (profile.name, profile.source) == ("sandbox", "built-in")
     assert profile.page("console") is Console and profile.page("supervisor_board") is SupervisorBoard
-    assert profile.client("crm") is CrmClient and profile.client("cti") is CtiClient
-    assert profile.client("helpdesk", default="fixtures.api:CrmClient") is CrmClient  # systems beyond the defaults
+    assert profile.adapter_set() is SandboxAdapters and profile.port_overrides() == {}
+    assert {"clock", "write_audit", "call_simulator"} <= profile.capabilities()
 
 
 def test_a_profile_file_swaps_only_what_it_names():
@@ -21,7 +22,8 @@ def test_a_profile_file_swaps_only_what_it_names():
     assert profile.name == "recording"
     assert profile.page("console").__name__ == "RecordingConsole" and issubclass(profile.page("console"), Console)
     assert profile.page("supervisor_board") is SupervisorBoard
-    assert profile.client("cti").__name__ == "RecordingCtiClient" and profile.client("crm") is CrmClient
+    assert set(profile.port_overrides()) == {"cti"}
+    assert profile.port_overrides()["cti"].__name__ == "RecordingCti" and issubclass(profile.port_overrides()["cti"], SandboxCti)
 
 
 @pytest.mark.parametrize("text, message", [
@@ -30,6 +32,7 @@ def test_a_profile_file_swaps_only_what_it_names():
     ('[pages]\nconsole = "pages.Console"\n', "expected 'module:Class'"),
     ('[pages]\nwallboard = "pages:Console"\n', "unknown pages ['wallboard']"),
     ('target = "x"\n', "unknown keys ['target']"),
+    ('[ports]\nwallboard = "pages:Console"\n', "unknown ports ['wallboard']"),
     ("[pages\n", "not valid TOML"),
 ])
 def test_bad_profiles_stop_the_run_with_a_clear_message(tmp_path, text, message):

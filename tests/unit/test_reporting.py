@@ -42,7 +42,7 @@ def test_executor_from_ci_variables():
 
 
 def test_environment_properties_are_masked_and_one_line_each():
-    from fixtures.masking import register_secret
+    from deskcheck.masking import register_secret
 
     register_secret("s3cret-value")
     text = environment_properties({"crm_url": "http://127.0.0.1:1", "note": "a\nb s3cret-value"})

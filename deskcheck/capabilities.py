@@ -1,0 +1,64 @@
+"""Capabilities: what an adapter set can check beyond the ports every target has.
+
+Some checks need something only some targets can give: how many times a call log was written,
+the wrap-up draft kept server side, a clock the suite can move, faults it can inject. A step
+declares what it needs with :func:`needs`; an adapter lists what it offers in its
+``capabilities``. A scenario whose steps need what the target lacks is skipped before any browser
+starts, with the capability named (``deskcheck lint --profile P`` lists them ahead of a run).
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable, TypeVar
+
+F = TypeVar("F", bound=Callable)
+
+#: every capability, with what it means for an analyst reading a skip
+CAPABILITIES: dict[str, str] = {
+    "clock": "the target's clock can be set and moved (ring timeouts, wrap-up limits, SLAs, business hours)",
+    "backend_faults": "faults can be injected at the target's integration edges (outages, slow answers, lost events)",
+    "write_audit": "the CRM tells how many times a call log was written (proves exactly-once delivery)",
+    "wrapup_draft": "the CTI keeps the wrap-up draft server side and lets the suite read it",
+    "screen_pop_audit": "the CRM records how each screen pop matched the caller (none, single, multiple; by what)",
+    "call_simulator": "calls can be placed from a simulated customer phone (the customer's side of a call)",
+    "event_stream": "every system's events can be read as they happen (webhooks or a stream)",
+    "ivr_sessions": "the IVR's walk through the menus can be driven and read",
+    "chat_bot": "the chat bot's conversations can be driven and read",
+    "helpdesk": "the helpdesk's tickets and SLA clocks can be read and changed",
+    "marketing": "the marketing automation system's contacts, forms and sync can be read and driven",
+    "callbacks": "the CTI's scheduled callbacks and the CRM's follow-ups can be read",
+    "agent_admin": "agents and queues can be created and configured by the suite",
+}
+
+NEEDS_ATTRIBUTE = "__deskcheck_needs__"
+
+
+class UnknownCapability(ValueError):
+    pass
+
+
+def check_known(names: Iterable[str], where: str) -> frozenset[str]:
+    names = frozenset(names)
+    unknown = sorted(names - CAPABILITIES.keys())
+    if unknown:
+        raise UnknownCapability(f"{where}: unknown capabilities {unknown}; known: {', '.join(sorted(CAPABILITIES))}")
+    return names
+
+
+def needs(*names: str) -> Callable[[F], F]:
+    """Declare the capabilities a step needs (put it under ``@given/@when/@then``)."""
+    wanted = check_known(names, "needs()")
+
+    def mark(func: F) -> F:
+        setattr(func, NEEDS_ATTRIBUTE, frozenset(getattr(func, NEEDS_ATTRIBUTE, frozenset())) | wanted)
+        return func
+
+    return mark
+
+
+def needed_by(func: Callable) -> frozenset[str]:
+    return frozenset(getattr(func, NEEDS_ATTRIBUTE, frozenset()))
+
+
+def missing_message(missing: Iterable[str], target: str) -> str:
+    names = sorted(missing)
+    return f"not applicable on {target}: needs " + "; ".join(f"{n} ({CAPABILITIES.get(n, '?')})" for n in names)

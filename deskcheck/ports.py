@@ -1,0 +1,168 @@
+"""Ports: one Protocol per backend role, in the contact center's words.
+
+Steps talk to these and nothing else on the backend side. Every target has an adapter set that
+implements them: the sandbox's (``deskcheck.adapters.sandbox``), Salesforce's and Amazon
+Connect's, or a team's own. Methods answer questions (returning :mod:`deskcheck.records`) and
+perform actions; none returns an API's JSON. A method that only some targets can honour is marked
+with the capability it belongs to (see :mod:`deskcheck.capabilities`); an adapter without that
+capability may raise :class:`NotSupported`.
+"""
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+from deskcheck.records import (AgentState, CallLog, ChatSession, Contact, Disposition, Event, FollowUp,
+                               Interaction, IvrSession, MarketingContact, Presence, Queue, ScreenPop, Ticket,
+                               WrapUpDraft)
+
+
+class Refused(AssertionError):
+    """A system refused an action (a domain outcome a step may expect, e.g. a wrap-up without disposition)."""
+
+    def __init__(self, system: str, action: str, reason: str, status: int | None = None) -> None:
+        self.system, self.action, self.reason, self.status = system, action, reason, status
+        super().__init__(f"the {system} refused to {action}: {reason}")
+
+
+class NotSupported(NotImplementedError):
+    """The adapter lacks the capability this method belongs to."""
+
+    def __init__(self, adapter: str, method: str, capability: str) -> None:
+        self.capability = capability
+        super().__init__(f"{adapter}.{method} needs the capability {capability!r}, which this adapter does not offer")
+
+
+class Adapter(Protocol):
+    #: the capabilities this adapter offers (names from deskcheck.capabilities.CAPABILITIES)
+    capabilities: frozenset[str]
+
+
+@runtime_checkable
+class CrmPort(Protocol):
+    """The CRM: contacts with their 360 view and consent, call logs, dispositions, presence."""
+    capabilities: frozenset[str]
+
+    def find_contacts(self, phone: str | None = None, name: str | None = None,
+                      account_number: str | None = None) -> list[Contact]: ...
+    def contact(self, contact_id: Any) -> Contact: ...
+    def create_contact(self, first_name: str, last_name: str, phone: str, **fields: Any) -> Contact: ...
+    def update_contact(self, contact_id: Any, **changes: Any) -> Contact: ...
+    def add_case(self, contact_id: Any, subject: str, status: str | None = None) -> None: ...
+    def add_order(self, contact_id: Any, number: str, total: float, status: str) -> None: ...
+    def set_billing(self, contact_id: Any, status: str, balance: float) -> None: ...
+    def call_log(self, call_id: str) -> CallLog | None: ...
+    def call_logs(self, call_id: str | None = None, contact_id: Any = None) -> list[CallLog]: ...
+    def dispositions(self, queue: str | None = None) -> list[Disposition]: ...
+    def presence(self, username: str) -> Presence: ...
+    def set_presence(self, username: str, status: str, reason: str | None = None) -> Presence: ...
+    # write_audit
+    def call_log_writes(self, call_id: str) -> int: ...
+    # screen_pop_audit
+    def screen_pops(self, call_id: str) -> list[ScreenPop]: ...
+    # callbacks
+    def follow_ups(self, contact_id: Any = None, phone: str | None = None) -> list[FollowUp]: ...
+
+
+@runtime_checkable
+class CtiPort(Protocol):
+    """The CTI, agent side: agent states, interactions and their call controls, queues, wrap-up."""
+    capabilities: frozenset[str]
+
+    def agent(self, username: str) -> AgentState: ...
+    def set_agent_state(self, username: str, state: str, reason: str | None = None) -> AgentState: ...
+    def interaction(self, call_id: str) -> Interaction: ...
+    def interactions(self, agent: str | None = None, state: str | None = None) -> list[Interaction]: ...
+    def queue(self, name: str) -> Queue: ...
+    def dispositions_for(self, call_id: str) -> list[Disposition]: ...
+    def answer(self, call_id: str) -> Interaction: ...
+    def hang_up(self, call_id: str) -> Interaction: ...
+    def save_wrapup(self, call_id: str, disposition: str | None = None, notes: str | None = None) -> None: ...
+    def complete_wrapup(self, call_id: str) -> Interaction: ...
+    # wrapup_draft
+    def wrapup_draft(self, call_id: str) -> WrapUpDraft: ...
+
+
+@runtime_checkable
+class CallGeneratorPort(Protocol):
+    """The customer's side of a call: place it, and hang up as the customer."""
+    capabilities: frozenset[str]
+
+    def place_call(self, from_number: str, queue: str, attributes: dict[str, Any] | None = None,
+                   correlation_id: str | None = None) -> Interaction: ...
+    def customer_hangs_up(self, call_id: str) -> None: ...
+
+
+@runtime_checkable
+class IvrPort(Protocol):
+    capabilities: frozenset[str]
+
+    def start_call(self, from_number: str, line: str = "support") -> IvrSession: ...
+    def press(self, session_id: str, digits: str) -> IvrSession: ...
+    def say(self, session_id: str, transcript: str, confidence: float) -> IvrSession: ...
+    def hang_up(self, session_id: str) -> IvrSession: ...
+    def session(self, session_id: str) -> IvrSession: ...
+
+
+@runtime_checkable
+class ChatPort(Protocol):
+    capabilities: frozenset[str]
+
+    def session(self, session_id: str) -> ChatSession: ...
+    def sessions(self, contact_id: Any = None) -> list[ChatSession]: ...
+
+
+@runtime_checkable
+class HelpdeskPort(Protocol):
+    capabilities: frozenset[str]
+
+    def ticket(self, ticket_id: str) -> Ticket: ...
+    def tickets(self, **filters: Any) -> list[Ticket]: ...
+    def create_ticket(self, subject: str, channel: str, **fields: Any) -> Ticket: ...
+    def update_ticket(self, ticket_id: str, **changes: Any) -> Ticket: ...
+    def comment(self, ticket_id: str, body: str, author: str, public: bool = True) -> Ticket: ...
+
+
+@runtime_checkable
+class MarketingPort(Protocol):
+    capabilities: frozenset[str]
+
+    def contact_for(self, crm_id: Any) -> MarketingContact | None: ...
+    def run_sync(self) -> None: ...
+
+
+@runtime_checkable
+class EventSourcePort(Protocol):
+    capabilities: frozenset[str]
+
+    def events(self, system: str, correlation_id: str | None = None, type: str | None = None) -> list[Event]: ...
+
+
+@runtime_checkable
+class TestDataPort(Protocol):
+    """Agents the suite may use, with their queues; test data it creates is marked and removed."""
+    capabilities: frozenset[str]
+
+    def ensure_agent(self, username: str, name: str, queues: list[str]) -> AgentState: ...
+
+
+@runtime_checkable
+class SandboxControlsPort(Protocol):
+    """What only a test environment offers: its clock and its faults."""
+    capabilities: frozenset[str]
+
+    def now(self) -> str: ...
+    def advance_clock(self, seconds: float) -> str: ...
+    def set_clock(self, iso: str) -> str: ...
+    def add_fault(self, target: str, mode: str, count: int | None = None, delay_ms: int | None = None,
+                  after: int | None = None) -> None: ...
+    def clear_faults(self) -> None: ...
+
+
+#: role -> the Protocol its adapter implements (the contract kit checks each adapter against its port)
+PORTS: dict[str, type] = {
+    "crm": CrmPort, "cti": CtiPort, "telephony": CallGeneratorPort, "ivr": IvrPort, "chat": ChatPort,
+    "helpdesk": HelpdeskPort, "marketing": MarketingPort, "events": EventSourcePort, "test_data": TestDataPort,
+    "controls": SandboxControlsPort,
+}
+
+__all__ = ["Refused", "NotSupported", "PORTS", *(p.__name__ for p in PORTS.values())]

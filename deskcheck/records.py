@@ -1,0 +1,335 @@
+"""Records: what the contact center's systems hold, in the contact center's words.
+
+Steps compare records, never an API's JSON. Every adapter (the sandbox's, Salesforce's, Amazon
+Connect's, a team's own) returns these, so one step reads the same on every target. Plain frozen
+dataclasses with no pytest in them: a team can import them from its own tooling.
+
+Each record says what it is in a sentence (``describe()``), so a failed check reads as domain words:
+"the CRM call log of call int-1 has disposition None".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+def _describe(record: Any, keys: tuple[str, ...]) -> str:
+    wanted = keys or tuple(f.name for f in fields(record))
+    return ", ".join(f"{key} {getattr(record, key)!r}" for key in wanted)
+
+
+# --- CRM -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Order:
+    number: str
+    total: float
+    status: str
+
+
+@dataclass(frozen=True)
+class Case:
+    subject: str
+    status: str
+
+
+@dataclass(frozen=True)
+class ThreeSixty:
+    """The 360 view beside a contact: what an agent needs before saying hello."""
+    open_cases: tuple[Case, ...] = ()
+    recent_orders: tuple[Order, ...] = ()
+    billing_status: str = "current"  # current | overdue | pending_payment
+    balance: float = 0.0
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A CRM contact with its consent flags and (where asked for) the 360 view."""
+    id: Any
+    first_name: str
+    last_name: str
+    phone: str
+    email: str | None = None
+    account_number: str | None = None
+    do_not_call: bool = False
+    email_opt_out: bool = False
+    deleted: bool = False
+    date_of_birth: str | None = None  # None also when the caller's role may not see it
+    tax_id: str | None = None
+    custom_fields: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    hidden_fields: tuple[str, ...] = ()  # fields the caller's role may not see
+    three_sixty: ThreeSixty | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def describe(self, *keys: str) -> str:
+        return f"CRM contact {self.full_name}: " + _describe(self, keys or ("phone", "email", "do_not_call"))
+
+
+@dataclass(frozen=True)
+class CallLog:
+    """The CRM's log of one call (a Salesforce Task, the sandbox's activity)."""
+    call_id: str
+    status: str  # in_progress | completed
+    kind: str = "call"  # call | email | chat
+    direction: str = "inbound"
+    from_number: str | None = None
+    queue: str | None = None
+    agent: str | None = None
+    contact_id: Any = None
+    contact_chosen_by: str | None = None
+    disposition: str | None = None
+    notes: str | None = None
+    wrapup_seconds: int | None = None
+    hold_seconds: float | None = None
+    muted_seconds: float | None = None
+    digits: str | None = None
+    correlation_id: str | None = None
+    subject: str | None = None
+    transfer_note: str | None = None
+    transferred_by: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)  # IVR context
+
+    def describe(self, *keys: str) -> str:
+        return f"the CRM call log of call {self.call_id}: " + _describe(self, keys or ("status", "disposition"))
+
+
+@dataclass(frozen=True)
+class ScreenPop:
+    """How the CRM matched a caller for one agent: none | single | multiple, and by what."""
+    call_id: str
+    agent: str
+    match: str
+    matched_by: str | None
+    contact_ids: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class Disposition:
+    code: str
+    label: str
+    queue: str | None = None
+    system: bool = False  # set by the system (e.g. WRAPUP_TIMEOUT), not offered to agents
+
+
+@dataclass(frozen=True)
+class Presence:
+    """The CRM's presence of a user (Online / Busy / Offline, like Omni-Channel)."""
+    username: str
+    status: str
+    reason: str | None = None
+    source: str | None = None  # which system set it: cti | crm
+
+    def describe(self) -> str:
+        return f"the CRM shows {self.username} {self.status}" + (f" ({self.reason})" if self.reason else "")
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A next action in the CRM for a caller: a callback attempt, a scheduled call back."""
+    id: str
+    contact_id: Any
+    phone: str | None
+    status: str | None
+    next_action: str | None
+    next_action_due: str | None
+    attempts: int = 0
+
+
+# --- CTI -----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AgentState:
+    """An agent as the CTI routes them: state, reason, and the state queued for after the call."""
+    username: str
+    state: str  # OFFLINE | AVAILABLE | RESERVED | ON_INTERACTION | ACW | MISSED | NOT_READY
+    reason: str | None = None
+    label: str = ""  # as the softphone shows it
+    next_state: str | None = None
+    next_reason: str | None = None
+    current_call_id: str | None = None
+    queues: tuple[str, ...] = ()
+    crm_status: str | None = None  # the CRM presence the CTI last synced
+
+    def describe(self) -> str:
+        queued = f", then {self.next_state}" + (f" ({self.next_reason})" if self.next_reason else "") \
+            if self.next_state else ""
+        return f"the CTI has {self.username} {self.state}" + (f" ({self.reason})" if self.reason else "") + queued
+
+
+@dataclass(frozen=True)
+class Transfer:
+    type: str  # cold | warm
+    from_agent: str | None
+    to_queue: str | None = None
+    to_agent: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Consult:
+    """The second leg of a warm transfer: the agent being consulted."""
+    to_agent: str
+    state: str  # offered | connected | ...
+
+
+@dataclass(frozen=True)
+class WrapUpDraft:
+    disposition: str | None
+    notes: str
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """A call or chat as the CTI sees it, from queue to completed wrap-up."""
+    id: str
+    state: str  # queued | offered | connected | held | wrapup | completed | missed | rejected | abandoned | ...
+    direction: str = "inbound"
+    channel: str = "voice"
+    from_number: str | None = None
+    queue: str | None = None
+    agent: str | None = None
+    correlation_id: str | None = None
+    attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)  # IVR context
+    on_hold: bool = False
+    hold_seconds: float = 0.0
+    muted: bool = False
+    muted_seconds: float = 0.0
+    digits: str = ""  # DTMF the agent sent
+    transfers: tuple[Transfer, ...] = ()
+    consult: Consult | None = None
+    wrapup_mode: str | None = None  # optional | mandatory | timeboxed
+    disposition: str | None = None
+    notes: str | None = None
+    wrapup_seconds: int | None = None
+    wrapup_deadline: str | None = None
+    ended_by: str | None = None
+
+    def describe(self, *keys: str) -> str:
+        return f"the CTI call {self.id}: " + _describe(self, keys or ("state", "agent", "disposition"))
+
+
+@dataclass(frozen=True)
+class Queue:
+    name: str
+    wrapup_mode: str
+    acw_seconds: int | None = None
+    ring_timeout_seconds: int | None = None
+    open_now: bool = True
+    agents_available: int = 0
+    waiting: int = 0
+    opens_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Callback:
+    id: str
+    number: str
+    queue: str | None
+    status: str
+    attempts: int = 0
+    due_at: str | None = None
+
+
+# --- IVR, chat, helpdesk, marketing --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IvrSession:
+    """A caller's walk through the IVR menus."""
+    id: str
+    state: str
+    path: str = ""
+    prompts: tuple[str, ...] = ()
+    verified: bool = False
+    account_number: str | None = None
+    reason: str | None = None
+    call_id: str | None = None  # the CTI interaction it handed over to
+    attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    sender: str  # customer | bot | agent | system
+    text: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class ChatSession:
+    """A customer's chat: the transcript, the bot's intent path and the mood it read."""
+    id: str
+    state: str
+    transcript: tuple[ChatMessage, ...] = ()
+    intent_path: tuple[str, ...] = ()
+    sentiment: str | None = None
+    contact_id: Any = None
+    authenticated: bool = False
+    ticket_id: str | None = None
+    call_id: str | None = None  # the CTI interaction it escalated to
+
+
+@dataclass(frozen=True)
+class SlaClock:
+    """One SLA metric of a ticket: first reply or resolution, in business time."""
+    metric: str
+    state: str  # running | warning | paused | met | breached
+    target_seconds: int
+    remaining_seconds: int
+    due_at: str | None = None
+
+
+@dataclass(frozen=True)
+class TicketComment:
+    body: str
+    author: str
+    public: bool = True
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A helpdesk ticket with its SLA clocks and its link to the CRM."""
+    id: str
+    subject: str
+    status: str
+    channel: str
+    priority: str = "normal"
+    requester_email: str | None = None
+    contact_id: Any = None
+    call_id: str | None = None
+    tags: tuple[str, ...] = ()
+    sla_policy: str | None = None
+    sla: dict[str, SlaClock] = field(default_factory=dict, hash=False, compare=False)
+    comments: tuple[TicketComment, ...] = ()
+
+    def describe(self) -> str:
+        clocks = "; ".join(f"{m} {c.state}" for m, c in self.sla.items())
+        return f"helpdesk ticket {self.id} ({self.subject!r}): status {self.status}" + (f", SLA {clocks}" if clocks else "")
+
+
+@dataclass(frozen=True)
+class MarketingContact:
+    """A contact as marketing automation holds it, synced from the CRM."""
+    id: Any
+    crm_id: Any
+    email: str | None
+    first_name: str | None = None
+    last_name: str | None = None
+    lead_score: int = 0
+    lifecycle_stage: str | None = None
+    unsubscribed: bool = False
+    fields: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+# --- shared --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Event:
+    """One state change a system announced: the journey is a sequence of these."""
+    system: str
+    type: str
+    at: str | None
+    correlation_id: str | None
+    data: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    seq: int = 0
