@@ -83,9 +83,21 @@ def cti_state_for(status: str, reason: str | None) -> tuple[str, str | None]:
     return "NOT_READY", reason or "Busy"
 
 
+def call_log_stored(path: str, sent: dict[str, Any], answer: dict[str, Any]) -> str | None:
+    """The crm's answer to a call log write is the stored log: the call's, and completed once we completed it."""
+    interaction_id = path.rsplit("/", 1)[-1]
+    if answer.get("interaction_id") != interaction_id:
+        return f"the answer is not the call log of {interaction_id}"
+    if sent.get("status") == "completed" and answer.get("status") != "completed":
+        return f"the crm's call log is {answer.get('status')!r}, not completed"
+    return None
+
+
 class Cti(ChannelsMixin):
     def __init__(self, system: System) -> None:
         self.system, self.db, self.clock, self.events = system, system.db, system.clock, system.events
+        if "crm" in system.outboxes:
+            system.outboxes["crm"].confirm("activities", call_log_stored)
         self._lock = threading.RLock()
         self._depth = threading.local()
         self._outgoing: list[tuple[str, str, str, str, Any, str | None]] = []  # peer calls waiting for the outbox

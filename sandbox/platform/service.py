@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import Any, Callable
 
 import httpx
 
@@ -81,12 +81,28 @@ class ServiceClient:
         self._http.close()
 
 
+# (path, body sent, the peer's answer) -> why the answer does not show the message stored, or None
+Confirmation = Callable[[str, Any, dict[str, Any]], str | None]
+
+
 class Outbox:
-    """Calls to a peer that must land eventually (call logs, presence pushes): stored, then retried."""
+    """Calls to a peer that must land eventually (call logs, presence pushes): stored, then retried until
+    the peer's answer shows them stored. A 2xx alone is not enough: a peer may acknowledge and keep nothing."""
 
     def __init__(self, db: Database, clock: Clock, client: ServiceClient) -> None:
         self.db, self.clock, self.client = db, clock, client
         self._lock = threading.Lock()
+        self._confirmations: dict[str, Confirmation] = {}
+
+    def confirm(self, edge: str, check: Confirmation) -> None:
+        """What the answer to a message on ``edge`` must show, besides being a record (a JSON object)."""
+        self._confirmations[edge] = check
+
+    def _unconfirmed(self, row: dict[str, Any], answer: Any) -> str | None:
+        if not isinstance(answer, dict):
+            return f"answered {dumps(answer)[:80]} instead of the stored record"
+        check = self._confirmations.get(row["edge"])
+        return check(row["path"], loads(row["body"]), answer) if check else None
 
     def send(self, method: str, path: str, edge: str, body: Any, correlation_id: str | None = None) -> None:
         self.db.insert(
@@ -105,8 +121,12 @@ class Outbox:
                     "SELECT * FROM outbox WHERE peer=? AND delivered_at IS NULL AND next_attempt_at <= ? ORDER BY id",
                     (self.client.peer, now)):
                 try:
-                    self.client.request(row["method"], row["path"], edge=row["edge"],
-                                        json=loads(row["body"]), correlation_id=row["correlation_id"])
+                    answer = self.client.request(row["method"], row["path"], edge=row["edge"],
+                                                 json=loads(row["body"]), correlation_id=row["correlation_id"])
+                    unconfirmed = self._unconfirmed(row, answer)
+                    if unconfirmed:
+                        raise EdgeError(f"{self.client.source}->{self.client.peer}.{row['edge']}",
+                                        f"delivery not confirmed: {unconfirmed}")
                 except EdgeError as exc:
                     backoff = min(0.2 * 2 ** row["attempts"], 2.0)
                     self.db.execute(
