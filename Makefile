@@ -16,7 +16,7 @@ REPORT := reports/allure
 JOBS ?= 2
 PYTEST_ARGS ?=
 SCENARIOS := $(sort $(wildcard tests/test_*.py))
-ALL_TESTS := $(wildcard tests/unit tests/sandbox tests/tooling tests/api) $(SCENARIOS)
+ALL_TESTS := $(wildcard tests/unit tests/sandbox tests/tooling tests/api tests/contract) $(SCENARIOS)
 PYTEST := $(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
 # nightly: every core (-n auto) unless JOBS is given, TAGS="smoke and not wip" (pytest -m), BROWSER=firefox,
 # SHARD=i/N (pytest-split, balanced by .test_durations), RETRIES=1 (a failed scenario retried once)

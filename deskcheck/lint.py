@@ -222,6 +222,9 @@ def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="deskcheck lint", description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", help="feature files or folders (default: features/)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    parser.add_argument("--profile", metavar="P",
+                        help="also list which scenarios will and won't run on target profile P (a profile file, "
+                             "or 'sandbox'), by the capabilities their steps need")
     args = parser.parse_args(argv)
     paths = args.paths or [ROOT / "features"]
     files = stepdefs.feature_files(paths)
@@ -232,4 +235,15 @@ def main(argv: Sequence[str]) -> int:
             print(finding)
     warnings = len(findings) - len(errors)
     print(f"deskcheck lint: {len(files)} feature file(s), {len(errors)} error(s), {warnings} warning(s)")
+    if args.profile:
+        print(profile_applicability(args.profile, paths))
     return 1 if errors else 0
+
+
+def profile_applicability(profile_path: str, paths: Sequence[str | Path]) -> str:
+    from deskcheck.applicability import report, scenario_applicability
+    from fixtures.profile import load_profile
+
+    profile = load_profile("" if profile_path == "sandbox" else profile_path)
+    offered = profile.capabilities()
+    return report(profile.name, offered, scenario_applicability(paths, stepdefs.load_step_definitions(ROOT), offered))

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from deskcheck.records import (AgentState, CallLog, ChatSession, Contact, Disposition, Event, FollowUp,
+from deskcheck.records import (AgentState, Callback, CallLog, ChatSession, Contact, Disposition, Event, FollowUp,
                                Interaction, IvrSession, MarketingContact, Presence, Queue, ScreenPop, Ticket,
-                               WrapUpDraft)
+                               TicketNotification, Webhook, WrapUpDraft)
 
 
 class Refused(AssertionError):
@@ -61,6 +61,8 @@ class CrmPort(Protocol):
     def screen_pops(self, call_id: str) -> list[ScreenPop]: ...
     # callbacks
     def follow_ups(self, contact_id: Any = None, phone: str | None = None) -> list[FollowUp]: ...
+    # helpdesk
+    def linked_tickets(self, contact_id: Any) -> list[Ticket]: ...
 
 
 @runtime_checkable
@@ -80,6 +82,8 @@ class CtiPort(Protocol):
     def complete_wrapup(self, call_id: str) -> Interaction: ...
     # wrapup_draft
     def wrapup_draft(self, call_id: str) -> WrapUpDraft: ...
+    # callbacks
+    def callbacks(self, status: str | None = None, number: str | None = None) -> list[Callback]: ...
 
 
 @runtime_checkable
@@ -113,13 +117,21 @@ class ChatPort(Protocol):
 
 @runtime_checkable
 class HelpdeskPort(Protocol):
+    """The helpdesk: tickets from every channel, their SLA clocks (business time), what the customer was sent."""
     capabilities: frozenset[str]
 
     def ticket(self, ticket_id: str) -> Ticket: ...
-    def tickets(self, **filters: Any) -> list[Ticket]: ...
-    def create_ticket(self, subject: str, channel: str, **fields: Any) -> Ticket: ...
-    def update_ticket(self, ticket_id: str, **changes: Any) -> Ticket: ...
-    def comment(self, ticket_id: str, body: str, author: str, public: bool = True) -> Ticket: ...
+    def tickets(self, contact_id: Any = None, source_ref: str | None = None) -> list[Ticket]: ...
+    def create_ticket(self, subject: str, channel: str, priority: str | None = None, contact_id: Any = None,
+                      requester_email: str | None = None, requester_name: str | None = None,
+                      description: str | None = None, category: str | None = None,
+                      tags: list[str] | None = None) -> Ticket: ...
+    def update_ticket(self, ticket_id: str, status: str | None = None, priority: str | None = None) -> Ticket: ...
+    def comment(self, ticket_id: str, body: str, author: str, public: bool = True, channel: str | None = None,
+                author_type: str = "agent", status: str | None = None) -> Ticket: ...
+    def receive_email(self, from_email: str, subject: str, body: str) -> Ticket: ...
+    def receive_reply(self, ticket_id: str, from_email: str, body: str) -> Ticket: ...
+    def notifications(self, ticket_id: str) -> list[TicketNotification]: ...
 
 
 @runtime_checkable
@@ -132,9 +144,13 @@ class MarketingPort(Protocol):
 
 @runtime_checkable
 class EventSourcePort(Protocol):
+    """What each system announced (its events, oldest first), and partners' webhook subscriptions to them."""
     capabilities: frozenset[str]
 
     def events(self, system: str, correlation_id: str | None = None, type: str | None = None) -> list[Event]: ...
+    def subscribe(self, system: str, url: str, secret: str, types: list[str] | None = None) -> Webhook: ...
+    def webhooks(self, system: str) -> list[Webhook]: ...
+    def unsubscribe(self, system: str, webhook_id: str) -> None: ...
 
 
 @runtime_checkable
@@ -164,5 +180,10 @@ PORTS: dict[str, type] = {
     "helpdesk": HelpdeskPort, "marketing": MarketingPort, "events": EventSourcePort, "test_data": TestDataPort,
     "controls": SandboxControlsPort,
 }
+
+def port_methods(port: type) -> list[str]:
+    """The methods a Protocol asks of its adapters."""
+    return sorted(name for name, value in vars(port).items() if callable(value) and not name.startswith("_"))
+
 
 __all__ = ["Refused", "NotSupported", "PORTS", *(p.__name__ for p in PORTS.values())]
