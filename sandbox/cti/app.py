@@ -17,7 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..platform import correlation
 from ..platform.auth import Principal
 from ..platform.system import SandboxConfig, System
-from .model import SCHEMA, WRAPUP_MODES, Cti, CtiError
+from .access import require_may_list_calls_of, require_may_read_call, require_supervisor
+from .errors import CtiError
+from .model import Cti
+from .model_base import SCHEMA, WRAPUP_MODES
 
 HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
@@ -294,12 +297,15 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
     @api.get("/interactions", name="cti.interactions.list")
     def list_interactions(agent: str | None = None, state: str | None = None,
                           principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        require_may_list_calls_of(principal, agent)
         calls = cti.calls((state,) if state else None, agent=agent)
         return {"interactions": [cti.call_view(c) for c in calls]}
 
     @api.get("/interactions/{interaction_id}", name="cti.interactions.get")
     def get_interaction(interaction_id: str, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
-        return cti.call_view(cti.call_doc(interaction_id))
+        call = cti.call_doc(interaction_id)
+        require_may_read_call(principal, call)
+        return cti.call_view(call)
 
     @api.get("/interactions/{interaction_id}/dispositions", name="cti.interactions.dispositions")
     def interaction_dispositions(interaction_id: str, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
@@ -353,6 +359,7 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
 
     @api.get("/supervisor/board", name="cti.supervisor.board")
     def board(principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        require_supervisor(principal, "the supervisor board")
         rows = []
         for agent in cti.all_agents():
             if agent["role"] == "supervisor":

@@ -39,7 +39,7 @@ async function api(method, path, body) {
 let actions = Promise.resolve();
 // Actions run one after another (three keypad presses arrive in order), then the view refreshes.
 function act(fn) {
-  actions = actions.then(fn).then(() => showError(null), (err) => showError(err.message)).then(refresh);
+  actions = actions.then(fn).then(() => showError(null), (err) => { focusNext = null; showError(err.message); }).then(refresh);
   return actions;
 }
 
@@ -160,7 +160,32 @@ function render(snapshot) {
   renderLast(view === "none" ? snapshot.last_interaction : null);
   show("dial", view === "none");
   renderCallbacks(view === "none" ? snapshot.callbacks || [] : []);
+  moveFocus();
   bridge(snapshot);
+}
+
+// ---- for keyboard and screen reader users ------------------------------------------------------------
+// An action hides the button that was pressed (Answer, Hold, Hang up, Done...): the focus then goes to the
+// control the agent needs next, once it is shown, instead of falling back to the top of the page.
+let focusNext = null;  // ids of candidates, the first one shown takes the focus
+function focusAfter(...ids) { focusNext = ids; }
+function moveFocus() {
+  if (!focusNext || !document.hasFocus()) return;
+  const active = document.activeElement;
+  const lost = !active || active === document.body || !active.checkVisibility();  // hidden: about to lose it
+  const target = focusNext.map($).find((el) => el && el.checkVisibility() && !el.disabled);
+  if (!lost || !target) return;  // the agent went on elsewhere, or the next control is not there yet
+  focusNext = null;
+  target.focus();
+}
+
+let announced = null;  // the offer last read out, so a refresh does not repeat it
+function announce(key, message) {
+  if (announced === key) return;
+  announced = key;
+  const region = $("announcer");
+  region.textContent = "";  // emptied first, so the same words for a second call are read out again
+  setTimeout(() => { region.textContent = message; }, 100);
 }
 
 // ---- caller context, chats, dialling and callbacks -------------------------------------------------
@@ -202,6 +227,7 @@ function renderIncomingChat(call) {
   show("incoming-chat", !!call);
   if (!call) return;
   text("incoming-chat-customer", call.attributes.customer_name || "Chat visitor");
+  announce((call.my_offer || {}).offer_id || call.id, `Incoming chat from ${call.attributes.customer_name || "a chat visitor"}`);
   chatContext(call.attributes, "incoming-chat");
 }
 
@@ -230,9 +256,9 @@ function renderChat(call) {
   log.scrollTop = log.scrollHeight;
 }
 
-$("accept-chat").addEventListener("click", callAction("answer"));
-$("decline-chat").addEventListener("click", callAction("reject"));
-$("end-chat").addEventListener("click", callAction("hangup"));
+$("accept-chat").addEventListener("click", callAction("answer", undefined, "chat-reply-text"));
+$("decline-chat").addEventListener("click", callAction("reject", undefined, "presence"));
+$("end-chat").addEventListener("click", callAction("hangup", undefined, "disposition", "presence"));
 $("chat-reply").addEventListener("submit", (event) => {
   event.preventDefault();
   const textValue = $("chat-reply-text").value.trim();
@@ -292,6 +318,7 @@ function renderIncoming(call) {
   text("incoming-from", from);
   show("incoming-note", !!(from && offer.note));
   text("incoming-note", offer.note);
+  announce(offer.offer_id || call.id, `Incoming call from ${call.from_number}, ${call.queue} queue${from ? `. ${from}` : ""}`);
 }
 
 function renderActive(call, view) {
@@ -418,6 +445,7 @@ $("wrapup").addEventListener("submit", (event) => {
   const id = wrapupFor;
   clearTimeout(draftTimer);
   const body = { disposition: $("disposition").value || null, notes: $("notes").value };
+  focusAfter("presence");
   act(async () => {
     draftPending = false;
     await api("POST", `/api/interactions/${id}/wrapup/complete`, body);
@@ -452,20 +480,24 @@ function tickTimer() {
 }
 
 // ---- call controls ---------------------------------------------------------------------------------
-function callAction(action, body) {
-  return () => act(() => api("POST", `/api/interactions/${me.interaction.id}/${action}`, body));
+function callAction(action, body, ...focusNextOn) {
+  return () => {
+    if (focusNextOn.length) focusAfter(...focusNextOn);
+    return act(() => api("POST", `/api/interactions/${me.interaction.id}/${action}`, body));
+  };
 }
-$("answer").addEventListener("click", callAction("answer"));
-$("reject").addEventListener("click", callAction("reject"));
-$("hold").addEventListener("click", callAction("hold"));
-$("resume").addEventListener("click", callAction("resume"));
-$("mute").addEventListener("click", callAction("mute"));
-$("unmute").addEventListener("click", callAction("unmute"));
-$("complete-transfer").addEventListener("click", callAction("transfer/complete"));
-$("cancel-consult").addEventListener("click", callAction("transfer/cancel"));
+$("answer").addEventListener("click", callAction("answer", undefined, "hold", "hangup"));
+$("reject").addEventListener("click", callAction("reject", undefined, "presence"));
+$("hold").addEventListener("click", callAction("hold", undefined, "resume"));
+$("resume").addEventListener("click", callAction("resume", undefined, "hold"));
+$("mute").addEventListener("click", callAction("mute", undefined, "unmute"));
+$("unmute").addEventListener("click", callAction("unmute", undefined, "mute"));
+$("complete-transfer").addEventListener("click", callAction("transfer/complete", undefined, "presence"));
+$("cancel-consult").addEventListener("click", callAction("transfer/cancel", undefined, "hold"));
 $("hangup").addEventListener("click", () => {
   // the consulted agent leaves the consult; the call's owner ends the call
-  callAction(me.interaction.view === "consult" ? "transfer/cancel" : "hangup")();
+  const consulted = me.interaction.view === "consult";
+  callAction(consulted ? "transfer/cancel" : "hangup", undefined, ...(consulted ? ["presence"] : ["disposition"]))();
 });
 
 for (const key of KEYS) {
@@ -489,6 +521,7 @@ $("transfer-toggle").addEventListener("click", () => {
   show("transfer-form", true);
   show("transfer-toggle", false);
   $("transfer-toggle").setAttribute("aria-expanded", "true");
+  document.querySelector("input[name=transfer-type]:checked").focus();  // the button just pressed is gone
 });
 function closeTransfer() {
   show("transfer-form", false);
@@ -498,7 +531,10 @@ function closeTransfer() {
   $("transfer-toggle").setAttribute("aria-expanded", "false");
   if (me && me.interaction) render(me);
 }
-$("transfer-back").addEventListener("click", closeTransfer);
+$("transfer-back").addEventListener("click", () => {
+  closeTransfer();
+  $("transfer-toggle").focus();
+});
 $("transfer-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const [kind, target] = $("transfer-to").value.split(":");
@@ -506,6 +542,7 @@ $("transfer-form").addEventListener("submit", (event) => {
   const note = $("transfer-note").value.trim();
   if (note) body.note = note;
   const id = me.interaction.id;
+  focusAfter(...(body.type === "warm" ? ["cancel-consult"] : ["presence"]));
   act(async () => {
     await api("POST", `/api/interactions/${id}/transfer`, body);
     closeTransfer();

@@ -1,0 +1,76 @@
+"""cti's constants and mapping tables, shared by the parts of the domain."""
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS agents (username TEXT PRIMARY KEY, id INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS queues (name TEXT PRIMARY KEY, position INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS interactions (
+    id TEXT PRIMARY KEY, state TEXT NOT NULL, agent TEXT, seq INTEGER NOT NULL, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS interactions_state ON interactions(state);
+CREATE TABLE IF NOT EXISTS sso_codes (code TEXT PRIMARY KEY, username TEXT NOT NULL, expires_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (token TEXT PRIMARY KEY, username TEXT NOT NULL, created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS callbacks (id TEXT PRIMARY KEY, status TEXT NOT NULL, seq INTEGER NOT NULL, doc TEXT NOT NULL);
+"""
+
+REQUESTABLE_STATES = ("AVAILABLE", "NOT_READY", "OFFLINE")
+BUSY_STATES = ("RESERVED", "ON_INTERACTION", "ACW")  # requests made now are queued as next state
+ON_CALL = ("connected", "held")
+LIVE = ("queued", "offered", "connected", "held", "wrapup")
+WRAPUP_MODES = ("optional", "mandatory", "timeboxed")
+TIMEOUT_DISPOSITION = "WRAPUP_TIMEOUT"
+MISSED_REASON = "Missed"
+
+SEED_QUEUES = (
+    {"name": "support", "wrapup_mode": "mandatory", "acw_seconds": None, "ring_timeout_seconds": 20},
+    {"name": "sales", "wrapup_mode": "optional", "acw_seconds": None, "ring_timeout_seconds": 20},
+    {"name": "billing", "wrapup_mode": "timeboxed", "acw_seconds": 30, "ring_timeout_seconds": 20},
+)
+SEED_AGENTS = (
+    ("maya", "Maya Patel", "agent"), ("leo", "Leo Park", "agent"),
+    ("tia", "Tia Novak", "trainee"), ("sam", "Sam Rivera", "supervisor"),
+)
+SSO_CODE_SECONDS = 60
+
+STATE_LABELS = {"AVAILABLE": "Available", "RESERVED": "Ringing", "ON_INTERACTION": "On call",
+                "ACW": "After call work", "OFFLINE": "Offline"}
+
+
+def state_label(state: str | None, reason: str | None) -> str | None:
+    """The words the softphone and the supervisor board show for a state."""
+    if state is None:
+        return None
+    if state == "NOT_READY":
+        return f"Not ready ({reason})" if reason else "Not ready"
+    return STATE_LABELS.get(state, state)
+
+
+def crm_presence(state: str, reason: str | None) -> tuple[str, str | None]:
+    """The cti -> crm mapping table (crm presence is like Omni-Channel: Online / Busy / Offline)."""
+    if state == "AVAILABLE":
+        return "Online", None
+    if state == "OFFLINE":
+        return "Offline", None
+    if state == "NOT_READY":
+        return "Busy", reason
+    return "Busy", state_label(state, reason)  # Ringing / On call / After call work
+
+
+def cti_state_for(status: str, reason: str | None) -> tuple[str, str | None]:
+    """The crm -> cti mapping table."""
+    if status == "Online":
+        return "AVAILABLE", None
+    if status == "Offline":
+        return "OFFLINE", None
+    return "NOT_READY", reason or "Busy"
+
+
+def call_log_stored(path: str, sent: dict[str, Any], answer: dict[str, Any]) -> str | None:
+    """The crm's answer to a call log write is the stored log: the call's, and completed once we completed it."""
+    interaction_id = path.rsplit("/", 1)[-1]
+    if answer.get("interaction_id") != interaction_id:
+        return f"the answer is not the call log of {interaction_id}"
+    if sent.get("status") == "completed" and answer.get("status") != "completed":
+        return f"the crm's call log is {answer.get('status')!r}, not completed"
+    return None
