@@ -91,6 +91,8 @@ class CallLog:
     transfer_note: str | None = None
     transferred_by: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)  # IVR context
+    ivr: IvrContext | None = None  # what the IVR learnt (calls that came through the IVR)
+    chat: ChatContext | None = None  # what the bot handed over (chats)
 
     def describe(self, *keys: str) -> str:
         return f"the CRM call log of call {self.call_id}: " + _describe(self, keys or ("status", "disposition"))
@@ -206,6 +208,8 @@ class Interaction:
     wrapup_seconds: int | None = None
     wrapup_deadline: str | None = None
     ended_by: str | None = None
+    ivr: IvrContext | None = None  # what the IVR learnt (calls that came through the IVR)
+    chat: ChatContext | None = None  # what the bot handed over (chats)
 
     def describe(self, *keys: str) -> str:
         return f"the CTI call {self.id}: " + _describe(self, keys or ("state", "agent", "disposition"))
@@ -236,17 +240,63 @@ class Callback:
 # --- IVR, chat, helpdesk, marketing --------------------------------------------------------------
 
 @dataclass(frozen=True)
+class AccountLookup:
+    """One try of the IVR to find the caller's account in the CRM."""
+    attempt: int
+    outcome: str  # found | not_found | failed
+    reason: str | None = None  # why a failed try failed (timeout, server error, empty answer)
+
+
+@dataclass(frozen=True)
 class IvrSession:
-    """A caller's walk through the IVR menus."""
+    """A caller's walk through the IVR menus: what the IVR said, what it learnt, where the call went."""
     id: str
-    state: str
-    path: str = ""
-    prompts: tuple[str, ...] = ()
+    state: str  # in_ivr | transferred | callback_scheduled | ended | abandoned | failed
+    path: tuple[str, ...] = ()  # menus and choices in order: "Account verified", "Chose: Sales", ...
+    prompts: tuple[str, ...] = ()  # everything the IVR said, in order
     verified: bool = False
     account_number: str | None = None
     reason: str | None = None
     call_id: str | None = None  # the CTI interaction it handed over to
-    attributes: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    from_number: str | None = None
+    queue: str | None = None  # the queue the caller chose
+    correlation_id: str | None = None
+    lookup: str | None = None  # how the CRM account lookup ended: ok | not_found | unavailable
+    lookups: tuple[AccountLookup, ...] = ()
+    caller_said: tuple[str, ...] = ()  # speech the IVR heard, in order
+    ticket_updates: tuple[str, ...] = ()  # helpdesk tickets whose status it read out
+    callback_id: str | None = None  # the callback booked when the queue was closed
+    opens_at: str | None = None  # when the closed queue opens (ISO 8601)
+
+    @property
+    def prompt(self) -> str:
+        """What the IVR said last (what the caller hears now)."""
+        return self.prompts[-1] if self.prompts else ""
+
+    def describe(self, *keys: str) -> str:
+        return f"the IVR call {self.id}: " + _describe(self, keys or ("state", "path", "prompt"))
+
+
+@dataclass(frozen=True)
+class IvrContext:
+    """What the IVR learnt before the call reached an agent: it travels with the call (CTI) into the call log (CRM)."""
+    account_number: str | None = None
+    verified: bool = False
+    lookup: str | None = None  # how the CRM account lookup ended: ok | not_found | unavailable
+    path: tuple[str, ...] = ()
+    reason: str | None = None
+    caller_said: str | None = None  # what the caller said, utterances joined by " / "
+    session_id: str | None = None  # the IVR call it came from
+
+
+@dataclass(frozen=True)
+class KnowledgeArticle:
+    """A knowledge-base article the bot cited."""
+    id: str
+    title: str
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.title}"
 
 
 @dataclass(frozen=True)
@@ -254,20 +304,46 @@ class ChatMessage:
     sender: str  # customer | bot | agent | system
     text: str
     name: str | None = None
+    source: KnowledgeArticle | None = None  # the article a bot answer cites
+    fallback: bool = False  # the bot could not answer from the system behind it and offers a person
 
 
 @dataclass(frozen=True)
 class ChatSession:
     """A customer's chat: the transcript, the bot's intent path and the mood it read."""
     id: str
-    state: str
+    state: str  # bot | waiting_agent | with_agent | closed
     transcript: tuple[ChatMessage, ...] = ()
     intent_path: tuple[str, ...] = ()
-    sentiment: str | None = None
+    sentiment: str | None = None  # positive | neutral | negative
     contact_id: Any = None
     authenticated: bool = False
     ticket_id: str | None = None
     call_id: str | None = None  # the CTI interaction it escalated to
+    correlation_id: str | None = None
+    awaiting: str | None = None  # what the bot waits for from the customer: identity | reschedule_date | None
+    agent_name: str | None = None  # the agent who joined
+
+    def said_by(self, sender: str) -> list[str]:
+        """The texts one side wrote, in order (sender: customer | bot | agent | system)."""
+        return [m.text for m in self.transcript if m.sender == sender]
+
+    @property
+    def last_message(self) -> ChatMessage | None:
+        return self.transcript[-1] if self.transcript else None
+
+    def describe(self, *keys: str) -> str:
+        return f"the chat {self.id}: " + _describe(self, keys or ("state", "intent_path", "sentiment", "ticket_id"))
+
+
+@dataclass(frozen=True)
+class ChatContext:
+    """What the bot handed over with a chat: it travels with the chat (CTI) into the CRM's log of it."""
+    conversation_id: str | None = None
+    transcript: tuple[ChatMessage, ...] = ()
+    intent_path: tuple[str, ...] = ()
+    sentiment: str | None = None  # positive | neutral | negative
+    correlation_id: str | None = None  # the journey it belongs to, across systems
 
 
 @dataclass(frozen=True)

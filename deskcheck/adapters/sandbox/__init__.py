@@ -7,11 +7,13 @@ from deskcheck.adapters import AdapterSet
 from deskcheck.adapters.sandbox.api_channels import (ChatClient, HelpdeskClient, IvrClient, MarketingClient,
                                                      SandboxAdmin)
 from deskcheck.adapters.sandbox.api_voice import CrmClient, CtiClient
-from deskcheck.adapters.sandbox.channels import SandboxChat, SandboxHelpdesk, SandboxIvr, SandboxMarketing
+from deskcheck.adapters.sandbox.channels import SandboxHelpdesk, SandboxMarketing
+from deskcheck.adapters.sandbox.chat import SandboxChat
 from deskcheck.adapters.sandbox.controls import SandboxControls
 from deskcheck.adapters.sandbox.crm import SandboxCrm
 from deskcheck.adapters.sandbox.cti import SandboxCallGenerator, SandboxCti
 from deskcheck.adapters.sandbox.http import ApiClient
+from deskcheck.adapters.sandbox.ivr import SandboxIvr
 
 #: role -> the sandbox system whose API client the role's adapter is built on
 SYSTEM_OF_ROLE = {"crm": "crm", "cti": "cti", "telephony": "cti", "ivr": "ivr", "chat": "chat",

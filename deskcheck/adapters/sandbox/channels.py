@@ -1,25 +1,7 @@
-"""The sandbox's IVR, chat, helpdesk and marketing behind their ports."""
+"""The sandbox's helpdesk and marketing behind their ports (the IVR's and chat's: ivr.py, chat.py)."""
 from __future__ import annotations
 
-from deskcheck.adapters.sandbox.api_channels import ChatClient, HelpdeskClient, IvrClient, MarketingClient
-
-
-class SandboxIvr:
-    """The IVR port over the sandbox IVR's call simulator."""
-
-    capabilities = frozenset({"ivr_sessions"})
-
-    def __init__(self, api: IvrClient) -> None:
-        self.api = api
-
-
-class SandboxChat:
-    """The chat port over the sandbox chat system's API."""
-
-    capabilities = frozenset({"chat_bot"})
-
-    def __init__(self, api: ChatClient) -> None:
-        self.api = api
+from deskcheck.adapters.sandbox.api_channels import HelpdeskClient, MarketingClient
 
 
 class SandboxHelpdesk:

@@ -4,7 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from deskcheck.adapters.sandbox.api_voice import CrmClient
+from deskcheck.adapters.sandbox.chat import chat_context
 from deskcheck.adapters.sandbox.http import ApiError, refusal
+from deskcheck.adapters.sandbox.ivr import ivr_context
 from deskcheck.records import (CallLog, Case, Contact, Disposition, FollowUp, Order, Presence, ScreenPop,
                                ThreeSixty)
 
@@ -38,7 +40,8 @@ def call_log_record(body: dict[str, Any]) -> CallLog:
         hold_seconds=body.get("hold_seconds"), muted_seconds=body.get("muted_seconds"), digits=body.get("dtmf"),
         correlation_id=body.get("correlation_id"), subject=body.get("subject"),
         transfer_note=body.get("transfer_note"), transferred_by=body.get("transferred_by"),
-        attributes=dict(body.get("attributes") or {}))
+        attributes=dict(body.get("attributes") or {}),
+        ivr=ivr_context(body.get("attributes")), chat=chat_context(body.get("attributes")))
 
 
 def count_of(value: Any) -> int:

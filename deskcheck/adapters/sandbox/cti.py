@@ -4,8 +4,10 @@ from __future__ import annotations
 from typing import Any
 
 from deskcheck.adapters.sandbox.api_voice import CtiClient
+from deskcheck.adapters.sandbox.chat import chat_context
 from deskcheck.adapters.sandbox.crm import count_of
 from deskcheck.adapters.sandbox.http import ApiError, refusal
+from deskcheck.adapters.sandbox.ivr import ivr_context
 from deskcheck.records import (AgentState, Callback, Consult, Disposition, Interaction, Queue, Transfer,
                                WrapUpDraft)
 
@@ -24,7 +26,8 @@ def interaction_record(body: dict[str, Any]) -> Interaction:
         consult=None if not consult else Consult(consult.get("to_agent", ""), consult.get("state", "")),
         wrapup_mode=body.get("wrapup_mode"), disposition=body.get("disposition"), notes=body.get("notes"),
         wrapup_seconds=None if body.get("wrapup_seconds") is None else int(body["wrapup_seconds"]),
-        wrapup_deadline=body.get("wrapup_deadline"), ended_by=body.get("ended_by"))
+        wrapup_deadline=body.get("wrapup_deadline"), ended_by=body.get("ended_by"),
+        ivr=ivr_context(body.get("attributes")), chat=chat_context(body.get("attributes")))
 
 
 def agent_record(body: dict[str, Any]) -> AgentState:
