@@ -17,8 +17,10 @@ from pathlib import Path
 
 import uvicorn
 
+from .platform.auth import REFRESH_TTL_SECONDS
 from .platform.clock import Clock
 from .platform.system import SandboxConfig
+from .platform.webhook_targets import WebhookTargets
 
 def _discover_systems() -> tuple[str, ...]:
     """Every subpackage with an app.py is a system; crm and cti first, the rest by name."""
@@ -51,6 +53,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     for name in SYSTEMS:
         parser.add_argument(f"--{name}-port", type=int, default=0, help=f"port for {name} (0 = a free port)")
     parser.add_argument("--token-ttl", type=int, default=300, help="access token lifetime in seconds")
+    parser.add_argument("--refresh-token-ttl", type=int, default=REFRESH_TTL_SECONDS,
+                        help="refresh token lifetime in seconds (at least the access token's)")
+    parser.add_argument("--webhook-allow", action="append", default=[], metavar="URL",
+                        help="an origin (and optional path prefix) webhooks may deliver to, e.g. "
+                             "https://hooks.partner.example; repeat for more. Loopback is allowed in sandbox mode")
     parser.add_argument("--data-dir", type=Path, help="where the SQLite files go (default: a new temp dir)")
     parser.add_argument("--json", action="store_true", help="print one JSON line with the URLs")
     parser.add_argument("--no-sandbox-mode", action="store_true", help="disable the /_sandbox/ test API")
@@ -59,6 +66,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.token_ttl < 5:
         parser.error("--token-ttl must be at least 5 seconds")
+    if args.refresh_token_ttl < args.token_ttl:
+        parser.error("--refresh-token-ttl must be at least --token-ttl")
+    try:
+        WebhookTargets(args.webhook_allow)
+    except ValueError as exc:
+        parser.error(f"--webhook-allow: {exc}")
     return args
 
 
@@ -86,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     sockets = {name: _bind(getattr(args, f"{name}_port")) for name in SYSTEMS}
     urls = {name: f"http://127.0.0.1:{sock.getsockname()[1]}" for name, sock in sockets.items()}
     config = SandboxConfig(urls=urls, data_dir=data_dir, token_ttl=args.token_ttl,
-                           sandbox_mode=not args.no_sandbox_mode, clock=Clock(frozen=args.frozen_clock))
+                           sandbox_mode=not args.no_sandbox_mode, clock=Clock(frozen=args.frozen_clock),
+                           refresh_token_ttl=args.refresh_token_ttl, webhook_allowlist=tuple(args.webhook_allow))
     built = {name: importlib.import_module(f"sandbox.{name}.app").build(config) for name in SYSTEMS}
     systems = [system for system, _ in built.values()]
     for system in systems:

@@ -16,6 +16,7 @@ from ..platform.system import System
 from .phone import PhoneError, normalize_phone, try_normalize_phone
 from .store import DEFAULT_QUEUES, Conflict, Crm, Forbidden, Invalid, NotFound
 from .visibility import hidden_fields, is_user
+from .write_rules import require_may_delete_contacts, require_may_write_call_log, require_service
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 Name = Field(min_length=1, max_length=100)
@@ -347,7 +348,8 @@ def build_api(system: System, crm: Crm) -> APIRouter:
         return crm.contact(contact_id, principal)
 
     @router.delete("/contacts/{contact_id}", name="crm.contacts.delete", tags=["contacts"])
-    def delete_contact(contact_id: int) -> dict[str, Any]:
+    def delete_contact(contact_id: int, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        require_may_delete_contacts(principal)
         call(crm.delete_contact, contact_id)
         return {"id": contact_id, "deleted": True}
 
@@ -421,8 +423,14 @@ def build_api(system: System, crm: Crm) -> APIRouter:
     # -- activities ----------------------------------------------------------------------------
     @router.put("/activities/{interaction_id}", name="crm.activities.upsert", tags=["activities"])
     def upsert_activity(interaction_id: str, body: ActivityIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
-        return call(crm.upsert_activity, interaction_id[:100], activity_fields(body, principal), body.status,
-                    contact_chosen_by="api")
+        with system.db.transaction():  # the role check and the write see the same call log
+            if is_user(principal):
+                existing = crm.activity(interaction_id[:100])
+                require_may_write_call_log(principal, existing, body.agent, body.status)
+                if existing is None and body.agent is None:  # a log a user starts is theirs
+                    body = body.model_copy(update={"agent": principal.name})
+            return call(crm.upsert_activity, interaction_id[:100], activity_fields(body, principal), body.status,
+                        contact_chosen_by="api")
 
     def activity_fields(body: ActivityIn, principal: Principal) -> dict[str, Any]:
         fields = body.model_dump(exclude={"status"})
@@ -435,6 +443,7 @@ def build_api(system: System, crm: Crm) -> APIRouter:
     @router.post("/activities/bulk", name="crm.activities.bulk", tags=["activities"])
     def upsert_activities_bulk(body: BulkActivitiesIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         """Many activity upserts (an integration's batch) in one commit; one result per item, in order."""
+        require_service(principal, "a batch of activities")
         results = []
         with system.db.transaction():
             for index, item in enumerate(body.activities):

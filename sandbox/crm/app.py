@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 
 from ..platform.auth import Principal
+from ..platform.framing import NoFraming
 from ..platform.system import SandboxConfig, System
 from .api import build_api
 from .console import SESSION_COOKIE, build_console
@@ -29,6 +30,7 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
     system.on_seed(lambda: seed(system.db))
 
     app = system.create_app("deskcheck crm", DESCRIPTION)
+    app.add_middleware(NoFraming)  # the console is a top-level page: nobody frames it
     app.include_router(build_api(system, crm))
     app.include_router(build_console(system, crm))
     return system, app

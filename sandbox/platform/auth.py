@@ -11,6 +11,10 @@ from fastapi.responses import JSONResponse
 
 from .clock import Clock
 
+INTEGRATION_ADMIN = "integration-admin"  # the role that manages a system's webhooks
+SERVICE = "service"  # a system integration: full data access, no integration administration
+REFRESH_TTL_SECONDS = 8 * 3600  # a refresh token outlives its access tokens by a working shift, no longer
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -25,26 +29,43 @@ class _Token:
     expires_at: float
 
 
+def require_role(principal: Principal, role: str, what: str) -> None:
+    """403 unless the caller holds ``role``: every API checks the role, not only its page."""
+    if principal.role != role:
+        raise HTTPException(403, f"{what} needs the {role} role; {principal.name} is {principal.role}")
+
+
 UserVerifier = Callable[[str, str], Principal | None]
 SessionLookup = Callable[[Request], Principal | None]
 
 
 class Auth:
     def __init__(self, clock: Clock, ttl_seconds: int, clients: dict[str, str],
-                 verify_user: UserVerifier | None = None, session_lookup: SessionLookup | None = None) -> None:
+                 verify_user: UserVerifier | None = None, session_lookup: SessionLookup | None = None,
+                 client_roles: dict[str, str] | None = None, refresh_ttl_seconds: int = REFRESH_TTL_SECONDS) -> None:
         self.clock, self.ttl, self.clients = clock, ttl_seconds, clients
+        self.client_roles = client_roles or {}  # client id -> role; unlisted clients are plain services
+        self.refresh_ttl = max(refresh_ttl_seconds, ttl_seconds)
         self.verify_user, self.session_lookup = verify_user, session_lookup
         self._access: dict[str, _Token] = {}
-        self._refresh: dict[str, Principal] = {}
+        self._refresh: dict[str, _Token] = {}
         self._lock = threading.Lock()
 
     def issue(self, principal: Principal) -> dict[str, Any]:
         access, refresh = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+        now = self.clock.timestamp()
         with self._lock:
-            self._access[access] = _Token(principal, self.clock.timestamp() + self.ttl)
-            self._refresh[refresh] = principal
+            self._forget_expired(now)
+            self._access[access] = _Token(principal, now + self.ttl)
+            self._refresh[refresh] = _Token(principal, now + self.refresh_ttl)
         return {"access_token": access, "token_type": "Bearer", "expires_in": self.ttl,
-                "refresh_token": refresh, "scope": principal.role}
+                "refresh_token": refresh, "refresh_expires_in": self.refresh_ttl, "scope": principal.role}
+
+    def _forget_expired(self, now: float) -> None:
+        """Called with the lock held: expired tokens are dropped so the stores do not grow for ever."""
+        for store in (self._access, self._refresh):
+            for token in [t for t, found in store.items() if found.expires_at <= now]:
+                del store[token]
 
     def principal_for_token(self, token: str) -> Principal | None:
         with self._lock:
@@ -87,7 +108,8 @@ class Auth:
                 expected = self.clients.get(client_id)
                 if expected is None or not secrets.compare_digest(expected, secret):
                     return _oauth_error("invalid_client", "unknown client or wrong secret", 401)
-                return JSONResponse(self.issue(Principal("client", client_id, "service")))
+                role = self.client_roles.get(client_id, SERVICE)
+                return JSONResponse(self.issue(Principal("client", client_id, role)))
             if grant == "password":
                 user = self.verify_user(str(form.get("username", "")), str(form.get("password", ""))) \
                     if self.verify_user else None
@@ -96,10 +118,12 @@ class Auth:
                 return JSONResponse(self.issue(user))
             if grant == "refresh_token":
                 with self._lock:
-                    principal = self._refresh.pop(str(form.get("refresh_token", "")), None)
-                if principal is None:
-                    return _oauth_error("invalid_grant", "unknown or used refresh token")
-                return JSONResponse(self.issue(principal))
+                    found = self._refresh.pop(str(form.get("refresh_token", "")), None)
+                if found is None:
+                    return _oauth_error("invalid_grant", "unknown, used or expired refresh token")
+                if found.expires_at <= self.clock.timestamp():
+                    return _oauth_error("invalid_grant", "the refresh token has expired: sign in again")
+                return JSONResponse(self.issue(found.principal))
             return _oauth_error("unsupported_grant_type",
                                 "grant_type must be client_credentials, password or refresh_token")
 

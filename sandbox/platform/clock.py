@@ -11,6 +11,13 @@ import time
 from datetime import datetime, timezone
 from typing import Callable
 
+# Far enough for any scenario; every date the sandbox prints and stores stays a valid four-digit year.
+LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+
+class ClockRefusal(ValueError):
+    """A move the clock will not make (backwards, or past LATEST); the message says why."""
+
 
 class Clock:
     def __init__(self, frozen: bool = False) -> None:
@@ -40,17 +47,25 @@ class Clock:
         return self._offset
 
     def advance(self, seconds: float) -> None:
-        if seconds < 0:
-            raise ValueError("the clock only moves forward")
+        if not seconds >= 0:  # NaN too
+            raise ClockRefusal(f"the clock only moves forward: cannot advance {seconds} seconds")
         with self._lock:
+            if self.timestamp() + seconds > LATEST.timestamp():
+                raise ClockRefusal(f"the clock stops at {LATEST.isoformat()}: cannot advance {seconds:g} more seconds")
             self._offset += seconds
         self._notify()
 
     def set(self, when: datetime) -> None:
+        """Moves the clock to ``when``: forward only (timers that fired stay fired), and not past LATEST."""
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
+        if when > LATEST:
+            raise ClockRefusal(f"the clock stops at {LATEST.isoformat()}: cannot set it to {when.isoformat()}")
+        target = when.timestamp()
         with self._lock:
-            self._offset = when.timestamp() - (self._frozen_at if self._frozen_at is not None else time.time())
+            if target < self.timestamp():
+                raise ClockRefusal(f"the clock only moves forward: {when.isoformat()} is before now ({self.iso()})")
+            self._offset = target - (self._frozen_at if self._frozen_at is not None else time.time())
         self._notify()
 
     def reset(self) -> None:

@@ -16,9 +16,11 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field, HttpUrl
 
 from . import correlation
+from .auth import INTEGRATION_ADMIN, Principal, require_role
 from .clock import Clock
 from .db import Database, dumps, loads
 from .faults import Faults
+from .webhook_targets import WebhookTargets
 
 EVENTS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -62,8 +64,10 @@ def _row_to_event(row: dict[str, Any]) -> dict[str, Any]:
 
 
 class EventBus:
-    def __init__(self, db: Database, source: str, clock: Clock, faults: Faults) -> None:
+    def __init__(self, db: Database, source: str, clock: Clock, faults: Faults,
+                 webhook_targets: WebhookTargets | None = None) -> None:
         self.db, self.source, self.clock, self.faults = db, source, clock, faults
+        self.webhook_targets = webhook_targets or WebhookTargets()  # no list given: no deliveries anywhere
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._lock = threading.Lock()
         self._delivery = ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"{source}-webhooks")
@@ -162,9 +166,10 @@ class EventBus:
 
     def _deliver(self, hook: dict[str, Any], event: dict[str, Any]) -> None:
         body = json.dumps(event).encode()
-        last_error = ""
+        # checked again at delivery: a webhook stored under an older allow-list (a kept data dir) is not called
+        last_error = self.webhook_targets.refusal(hook["url"]) or ""
         attempts = 0
-        for attempt, delay in enumerate((0.0, *RETRY_DELAYS), start=1):
+        for attempt, delay in enumerate(() if last_error else (0.0, *RETRY_DELAYS), start=1):
             if delay and self._stopped.wait(delay):
                 return
             attempts = attempt
@@ -215,19 +220,25 @@ class EventBus:
                                      headers={"cache-control": "no-cache", "x-accel-buffering": "no"})
 
         @router.post("/api/webhooks", status_code=201, name=f"{self.source}.webhooks.create")
-        def create_webhook(body: WebhookIn) -> dict[str, Any]:
+        def create_webhook(body: WebhookIn, principal: Principal = Depends(auth_dependency)) -> dict[str, Any]:
+            require_role(principal, INTEGRATION_ADMIN, "registering webhooks")
+            refusal = self.webhook_targets.refusal(str(body.url))
+            if refusal:
+                raise HTTPException(422, f"url: {refusal}")
             hook_id = f"wh-{uuid.uuid4().hex[:12]}"
             self.db.execute("INSERT INTO webhooks (id, url, secret, types) VALUES (?,?,?,?)",
                             (hook_id, str(body.url), body.secret, dumps(body.types)))
             return {"id": hook_id, "url": str(body.url), "types": body.types}
 
         @router.get("/api/webhooks", name=f"{self.source}.webhooks.list")
-        def list_webhooks() -> dict[str, Any]:
+        def list_webhooks(principal: Principal = Depends(auth_dependency)) -> dict[str, Any]:
+            require_role(principal, INTEGRATION_ADMIN, "listing webhooks")
             rows = self.db.query("SELECT id, url, types FROM webhooks")
             return {"webhooks": [{"id": r["id"], "url": r["url"], "types": loads(r["types"], [])} for r in rows]}
 
         @router.delete("/api/webhooks/{hook_id}", status_code=204, name=f"{self.source}.webhooks.delete")
-        def delete_webhook(hook_id: str) -> None:
+        def delete_webhook(hook_id: str, principal: Principal = Depends(auth_dependency)) -> None:
+            require_role(principal, INTEGRATION_ADMIN, "deleting webhooks")
             if not self.db.execute("DELETE FROM webhooks WHERE id=?", (hook_id,)):
                 raise HTTPException(404, f"no webhook {hook_id}")
 

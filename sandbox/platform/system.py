@@ -10,20 +10,23 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from .auth import Auth
-from .clock import Clock, parse_iso
+from .auth import INTEGRATION_ADMIN, REFRESH_TTL_SECONDS, Auth
+from .clock import Clock, ClockRefusal, parse_iso
 from .correlation import CorrelationMiddleware
 from .db import Database
 from .errors import Refusal
 from .events import EVENTS_SCHEMA, EventBus
 from .faults import Faults, faults_router, faulty_route_class
 from .service import OUTBOX_SCHEMA, Outbox, ServiceClient
+from .webhook_targets import WebhookTargets
 
 SERVICE_SECRETS = {"crm": ("crm-service", "crm-secret"), "cti": ("cti-service", "cti-secret"),
                    "ivr": ("ivr-service", "ivr-secret"), "chat": ("chat-service", "chat-secret"),
                    "helpdesk": ("helpdesk-service", "helpdesk-secret"),
                    "marketing": ("marketing-service", "marketing-secret")}
 SERVICE_CLIENTS = {"deskcheck-suite": "suite-secret", **dict(SERVICE_SECRETS.values())}
+# The suite's client subscribes partners' webhooks; the systems' own clients only exchange data.
+CLIENT_ROLES = {"deskcheck-suite": INTEGRATION_ADMIN}
 
 
 VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
@@ -43,6 +46,8 @@ class SandboxConfig:
     data_dir: Path
     token_ttl: int = 300
     sandbox_mode: bool = True
+    refresh_token_ttl: int = REFRESH_TTL_SECONDS
+    webhook_allowlist: tuple[str, ...] = ()  # where webhooks may deliver (loopback too in sandbox mode)
     clock: Clock = field(default_factory=Clock)
     faults: Faults = field(default_factory=Faults)
 
@@ -59,8 +64,11 @@ class System:
         self.name, self.config = name, config
         self.clock, self.faults = config.clock, config.faults
         self.db = Database(Path(config.data_dir) / f"{name}.sqlite3", schema + EVENTS_SCHEMA + OUTBOX_SCHEMA)
-        self.events = EventBus(self.db, name, self.clock, self.faults)
-        self.auth = Auth(self.clock, config.token_ttl, SERVICE_CLIENTS)
+        targets = WebhookTargets(config.webhook_allowlist, allow_loopback=config.sandbox_mode,
+                                 own_urls=config.urls.values())
+        self.events = EventBus(self.db, name, self.clock, self.faults, targets)
+        self.auth = Auth(self.clock, config.token_ttl, SERVICE_CLIENTS, client_roles=CLIENT_ROLES,
+                         refresh_ttl_seconds=config.refresh_token_ttl)
         self.route_class = faulty_route_class(self.faults)
         self.peers: dict[str, ServiceClient] = {}
         self.outboxes: dict[str, Outbox] = {}
@@ -173,14 +181,15 @@ class System:
         def move_clock(body: ClockIn) -> JSONResponse:
             if (body.advance_seconds is None) == (body.set is None):
                 return JSONResponse({"detail": "give exactly one of advance_seconds or set"}, status_code=422)
-            if body.set is not None:
-                try:
-                    when = parse_iso(body.set)
-                except ValueError:
-                    return JSONResponse({"detail": f"set is not an ISO 8601 time: {body.set!r}"}, status_code=422)
-                self.clock.set(when)
-            else:
-                self.clock.advance(body.advance_seconds or 0)
+            try:
+                if body.set is not None:
+                    self.clock.set(parse_iso(body.set))
+                else:
+                    self.clock.advance(body.advance_seconds or 0)
+            except ClockRefusal as exc:  # backwards, or past the latest time the sandbox keeps
+                return JSONResponse({"detail": str(exc)}, status_code=422)
+            except ValueError:
+                return JSONResponse({"detail": f"set is not an ISO 8601 time: {body.set!r}"}, status_code=422)
             return JSONResponse({"now": self.clock.iso(), "offset_seconds": self.clock.offset_seconds})
 
         return router

@@ -1,4 +1,5 @@
-"""Security: the test API only in sandbox mode, field visibility enforced by the server, signed webhooks."""
+"""Security: the test API only in sandbox mode, field visibility enforced by the server, signed webhooks that only
+an integration admin manages, to allowed URLs."""
 from __future__ import annotations
 
 import httpx
@@ -92,6 +93,32 @@ def test_sandbox_webhooks_are_signed_with_the_shared_secret(crm, webhook_receive
         lambda ds: [d for d in ds if d.verdict == "processed" and d.event["data"]["id"] == contact["id"]],
         description="the signed contact.created delivery")
     assert processed[0].event["type"] == "contact.created"
+
+
+def test_a_trainee_cannot_register_list_or_delete_webhooks(crm, as_trainee_and_agent, webhook_receiver,
+                                                          webhook_subscriptions):
+    partner = webhook_subscriptions.subscribe(crm, webhook_receiver, ["contact.created"])  # the suite may
+    trainee = as_trainee_and_agent["trainee"]
+    attempts = {"register": trainee.request("POST", "/api/webhooks", json={
+                    "url": webhook_receiver.url, "secret": "trainee-secret", "types": ["contact.created"]}),
+                "list": trainee.request("GET", "/api/webhooks"),
+                "delete": trainee.request("DELETE", f"/api/webhooks/{partner['id']}")}
+    assert {what: answer.status_code for what, answer in attempts.items()} == \
+        {"register": 403, "list": 403, "delete": 403}, {what: answer.text for what, answer in attempts.items()}
+    assert [hook["id"] for hook in crm.webhooks()["webhooks"]].count(partner["id"]) == 1
+
+
+def test_without_sandbox_mode_webhooks_go_nowhere_off_the_allow_list(sandbox_without_test_api, settings):
+    """Run like a shared staging (no --webhook-allow given): not even the suite's client may make a system
+    POST to loopback, where its own test API or an internal service would answer."""
+    for system, url in sandbox_without_test_api.items():
+        token = httpx.post(f"{url}/oauth/token", data={"grant_type": "client_credentials", "client_id": settings.client_id,
+                                                      "client_secret": settings.client_secret}).json()["access_token"]
+        headers = {"authorization": f"Bearer {token}"}
+        refused = httpx.post(f"{url}/api/webhooks", headers=headers, json={
+            "url": "http://127.0.0.1:9/hooks", "secret": "s3cret-for-tests"})
+        assert refused.status_code == 422 and "allow-list" in refused.json()["detail"], f"{system}: {refused.text}"
+        assert httpx.get(f"{url}/api/webhooks", headers=headers).json()["webhooks"] == [], system
 
 
 def test_actor_passwords_are_not_printable():

@@ -11,6 +11,7 @@ import selectors
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -58,10 +59,22 @@ def _wait_healthy(urls: dict[str, Any], deadline: float) -> None:
 @pytest.fixture(scope="module")
 def sandbox_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Starts one sandbox per test module; yields its JSON line: {crm, cti, data_dir, sandbox_mode}."""
-    data_dir = tmp_path_factory.mktemp("sandbox-data")
+    with running_sandbox(tmp_path_factory.mktemp("sandbox-data")) as urls:
+        yield urls
+
+
+@pytest.fixture
+def another_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Any]:
+    """``with another_sandbox("--no-sandbox-mode") as urls:`` a sandbox of the test's own, started with those args."""
+    return lambda *args: running_sandbox(tmp_path_factory.mktemp("another-sandbox"), *args)
+
+
+@contextmanager
+def running_sandbox(data_dir: Path, *args: str) -> Iterator[dict[str, Any]]:
+    """``python -m sandbox --json`` with ``args`` (e.g. ``--no-sandbox-mode``) until the block ends; its JSON line."""
     stderr_log = open(data_dir / "sandbox.stderr.log", "wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "--json", "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "sandbox", "--json", "--data-dir", str(data_dir), *args],
         cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=stderr_log)
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
