@@ -29,8 +29,10 @@ function render(conv) {
   $("chat-status").textContent = conv.state === "with_agent" && conv.agent_name ? `Chatting with ${conv.agent_name}` : STATUS[conv.state];
   $("message").disabled = conv.state === "closed";
   if (conv.messages.length === shown) return;
-  shown = conv.messages.length;
-  $("conversation").replaceChildren(...conv.messages.map((m) => {
+  // the conversation is a live region: add only the new messages, or a screen reader reads the whole chat again
+  const more = shown >= 0 && conv.messages.length > shown;
+  const fresh = more ? conv.messages.slice(shown) : conv.messages;
+  const items = fresh.map((m) => {
     const item = document.createElement("li");
     item.className = m.from;
     if (m.from !== "system") {
@@ -48,7 +50,10 @@ function render(conv) {
       item.append(link);
     }
     return item;
-  }));
+  });
+  if (more) $("conversation").append(...items);
+  else $("conversation").replaceChildren(...items);
+  shown = conv.messages.length;
   $("conversation").scrollTop = $("conversation").scrollHeight;
 }
 
