@@ -27,6 +27,8 @@ CAPABILITIES: dict[str, str] = {
     "marketing": "the marketing automation system's contacts, forms and sync can be read and driven",
     "callbacks": "the CTI's scheduled callbacks and the CRM's follow-ups can be read",
     "agent_admin": "agents and queues can be created and configured by the suite",
+    "token_audit": "the suite's API clients show which access token they hold and whether the target still "
+                   "takes an older one (proves expired tokens are refused and renewed)",
 }
 
 NEEDS_ATTRIBUTE = "__deskcheck_needs__"

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from deskcheck.records import (AgentState, Callback, CallLog, ChatSession, Contact, Disposition, Event, FollowUp,
-                               Interaction, IvrSession, MarketingContact, Presence, Queue, ScreenPop, Ticket,
-                               TicketNotification, Webhook, WrapUpDraft)
+from deskcheck.records import (AgentState, ApiSession, Callback, CallLog, ChatSession, Contact, Disposition, Event,
+                               FollowUp, Interaction, IvrSession, MarketingContact, Presence, Queue, ScreenPop,
+                               Ticket, TicketNotification, Webhook, WrapUpDraft)
 
 
 class Refused(AssertionError):
@@ -61,6 +61,11 @@ class CrmPort(Protocol):
     def screen_pops(self, call_id: str) -> list[ScreenPop]: ...
     # callbacks
     def follow_ups(self, contact_id: Any = None, phone: str | None = None) -> list[FollowUp]: ...
+    # token_audit
+    def api_session(self) -> ApiSession:
+        """The access token this adapter's API client holds now (its fingerprint) and how many it has fetched."""
+    def accepts_session(self, session: ApiSession) -> bool:
+        """Whether the CRM still takes the token of an earlier ``api_session()`` on an ordinary call."""
     # helpdesk
     def linked_tickets(self, contact_id: Any) -> list[Ticket]: ...
 
@@ -84,6 +89,11 @@ class CtiPort(Protocol):
     def wrapup_draft(self, call_id: str) -> WrapUpDraft: ...
     # callbacks
     def callbacks(self, status: str | None = None, number: str | None = None) -> list[Callback]: ...
+    # token_audit
+    def api_session(self) -> ApiSession:
+        """The access token this adapter's API client holds now (its fingerprint) and how many it has fetched."""
+    def accepts_session(self, session: ApiSession) -> bool:
+        """Whether the CTI still takes the token of an earlier ``api_session()`` on an ordinary call."""
 
 
 @runtime_checkable
@@ -94,6 +104,8 @@ class CallGeneratorPort(Protocol):
     def place_call(self, from_number: str, queue: str, attributes: dict[str, Any] | None = None,
                    correlation_id: str | None = None) -> Interaction: ...
     def customer_hangs_up(self, call_id: str) -> None: ...
+    def never_answering_number(self, based_on: str) -> str:
+        """A number, made from ``based_on``, whose phone rings but is never answered (outbound calls to it fail)."""
 
 
 @runtime_checkable

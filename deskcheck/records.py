@@ -107,6 +107,10 @@ class ScreenPop:
     matched_by: str | None
     contact_ids: tuple[Any, ...] = ()
 
+    def describe(self) -> str:
+        return f"the CRM's screen pop of call {self.call_id} for {self.agent}: {self.match} match" \
+            + (f" by {self.matched_by}" if self.matched_by else "")
+
 
 @dataclass(frozen=True)
 class Disposition:
@@ -138,6 +142,11 @@ class FollowUp:
     next_action: str | None
     next_action_due: str | None
     attempts: int = 0
+    attempt_outcomes: tuple[str, ...] = ()  # each call-back attempt's outcome, in order: connected | no_answer
+
+    def describe(self) -> str:
+        tried = ", ".join(f"attempt {n} {o}" for n, o in enumerate(self.attempt_outcomes, 1)) or "no attempt yet"
+        return f"the CRM follow-up {self.id} for {self.phone}: {tried}; next action {self.next_action!r}"
 
 
 # --- CTI -----------------------------------------------------------------------------------------
@@ -190,7 +199,7 @@ class Interaction:
     state: str  # queued | offered | connected | held | wrapup | completed | missed | rejected | abandoned | ...
     direction: str = "inbound"
     channel: str = "voice"
-    from_number: str | None = None
+    from_number: str | None = None  # the customer's number: the caller's, or the one the agent dialled
     queue: str | None = None
     agent: str | None = None
     correlation_id: str | None = None
@@ -210,6 +219,8 @@ class Interaction:
     ended_by: str | None = None
     ivr: IvrContext | None = None  # what the IVR learnt (calls that came through the IVR)
     chat: ChatContext | None = None  # what the bot handed over (chats)
+    record_id: str | None = None  # outbound: the CRM record it was dialled from (click-to-dial)
+    callback_id: str | None = None  # outbound: the callback this call works
 
     def describe(self, *keys: str) -> str:
         return f"the CTI call {self.id}: " + _describe(self, keys or ("state", "agent", "disposition"))
@@ -235,6 +246,13 @@ class Callback:
     status: str
     attempts: int = 0
     due_at: str | None = None
+    due_now: bool = False  # scheduled and its time has come: the softphone offers it to the queue's agents
+    last_call_id: str | None = None  # the outbound call of its latest attempt
+
+    def describe(self) -> str:
+        due = "due now" if self.due_now else f"due {self.due_at}"
+        return f"the CTI callback {self.id} to {self.number} ({self.reason}): {self.status}, {due}, " \
+            f"{self.attempts} attempts"
 
 
 # --- IVR, chat, helpdesk, marketing --------------------------------------------------------------
@@ -409,3 +427,15 @@ class Event:
     correlation_id: str | None
     data: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     seq: int = 0
+
+
+@dataclass(frozen=True)
+class ApiSession:
+    """How an adapter is signed in to a system: which access token it holds (a fingerprint, never the
+    token itself) and how many tokens it has fetched so far (renewals included)."""
+    system: str
+    token_fingerprint: str
+    tokens_fetched: int
+
+    def describe(self) -> str:
+        return f"the {self.system} API client holds token {self.token_fingerprint} ({self.tokens_fetched} fetched)"

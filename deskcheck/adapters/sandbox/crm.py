@@ -7,6 +7,7 @@ from deskcheck.adapters.sandbox.api_voice import CrmClient
 from deskcheck.adapters.sandbox.chat import chat_context
 from deskcheck.adapters.sandbox.http import ApiError, refusal
 from deskcheck.adapters.sandbox.ivr import ivr_context
+from deskcheck.adapters.sandbox.sessions import TokenAudit
 from deskcheck.records import (CallLog, Case, Contact, Disposition, FollowUp, Order, Presence, ScreenPop,
                                ThreeSixty)
 
@@ -53,10 +54,10 @@ def presence_record(body: dict[str, Any]) -> Presence:
     return Presence(body["username"], body["status"], body.get("reason"), body.get("source"))
 
 
-class SandboxCrm:
+class SandboxCrm(TokenAudit):
     """The CRM port over the sandbox CRM's own API."""
 
-    capabilities = frozenset({"write_audit", "screen_pop_audit", "callbacks"})
+    capabilities = frozenset({"write_audit", "screen_pop_audit", "callbacks", "token_audit"})
 
     def __init__(self, api: CrmClient) -> None:
         self.api = api
@@ -127,7 +128,8 @@ class SandboxCrm:
 
     def follow_ups(self, contact_id: Any = None, phone: str | None = None) -> list[FollowUp]:
         return [FollowUp(f["id"], f.get("contact_id"), f.get("phone"), f.get("status"), f.get("next_action"),
-                         f.get("next_action_due"), count_of(f.get("attempts")))
+                         f.get("next_action_due"), count_of(f.get("attempts")),
+                         tuple(a.get("outcome") for a in f.get("attempts") or () if isinstance(a, dict)))
                 for f in self.api.followups(contact_id=contact_id, phone=phone)]
 
     # presence

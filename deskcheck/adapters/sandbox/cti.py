@@ -8,6 +8,7 @@ from deskcheck.adapters.sandbox.chat import chat_context
 from deskcheck.adapters.sandbox.crm import count_of
 from deskcheck.adapters.sandbox.http import ApiError, refusal
 from deskcheck.adapters.sandbox.ivr import ivr_context
+from deskcheck.adapters.sandbox.sessions import TokenAudit
 from deskcheck.records import (AgentState, Callback, Consult, Disposition, Interaction, Queue, Transfer,
                                WrapUpDraft)
 
@@ -27,7 +28,9 @@ def interaction_record(body: dict[str, Any]) -> Interaction:
         wrapup_mode=body.get("wrapup_mode"), disposition=body.get("disposition"), notes=body.get("notes"),
         wrapup_seconds=None if body.get("wrapup_seconds") is None else int(body["wrapup_seconds"]),
         wrapup_deadline=body.get("wrapup_deadline"), ended_by=body.get("ended_by"),
-        ivr=ivr_context(body.get("attributes")), chat=chat_context(body.get("attributes")))
+        ivr=ivr_context(body.get("attributes")), chat=chat_context(body.get("attributes")),
+        record_id=(body.get("attributes") or {}).get("record_id"),
+        callback_id=(body.get("attributes") or {}).get("callback_id"))
 
 
 def agent_record(body: dict[str, Any]) -> AgentState:
@@ -46,13 +49,14 @@ def queue_record(body: dict[str, Any]) -> Queue:
 
 def callback_record(body: dict[str, Any]) -> Callback:
     return Callback(body["id"], body.get("number", ""), body.get("queue"), body.get("status", ""),
-                    count_of(body.get("attempts")), body.get("due_at"))
+                    count_of(body.get("attempts")), body.get("due_at"), due_now=bool(body.get("due")),
+                    last_call_id=body.get("interaction_id"))
 
 
-class SandboxCti:
+class SandboxCti(TokenAudit):
     """The CTI port over the sandbox CTI's own API."""
 
-    capabilities = frozenset({"wrapup_draft", "callbacks", "agent_admin"})
+    capabilities = frozenset({"wrapup_draft", "callbacks", "agent_admin", "token_audit"})
 
     def __init__(self, api: CtiClient) -> None:
         self.api = api
@@ -136,3 +140,7 @@ class SandboxCallGenerator:
 
     def customer_hangs_up(self, call_id: str) -> None:
         self.api.customer_hangup(call_id)
+
+    def never_answering_number(self, based_on: str) -> str:
+        """The sandbox's phone network never answers a number ending in 0000."""
+        return based_on[:-4] + "0000"
