@@ -1,72 +1,100 @@
-"""Chat: the customer talks to the bot in the web widget (their own browser context); the agent takes
-the chat over in the softphone's chat panel; chat, cti, crm and helpdesk agree on what happened."""
+"""Chat: the customer talks to the bot in the website's chat widget (their own browser context); the agent
+takes the chat over in the softphone's chat panel; the chat system, the CTI, the CRM and the helpdesk agree
+on what happened (ChatSession, the ``chat`` part of the CTI's Interaction and the CRM's CallLog, Ticket)."""
 from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
+from deskcheck.capabilities import needs
+from deskcheck.records import ChatSession
+from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
-from pages.chat_widget import ChatWidget
+
+HELPDESK_EDGE = "chat->helpdesk.tickets"  # the chat system's ticket requests to the helpdesk, as the controls port names it
 
 
-def _widget(journey, customer: str) -> ChatWidget:
+def _widget(journey, customer: str):
     return journey.notes["widgets"][customer]
 
 
-def _conversation(chat_api, journey, customer: str) -> dict:
-    return chat_api.conversation(journey.notes["conversations"][customer])
+def _chatting_customer(journey) -> str:
+    """The customer who opened the chat (steps that do not name one mean them)."""
+    return next(iter(journey.notes["widgets"]))
 
 
-def _bot_said(conversation: dict) -> list[str]:
-    return [m["text"] for m in conversation["messages"] if m["from"] == "bot"]
+def _conversation(chat, journey, customer: str | None = None) -> ChatSession:
+    return chat.session(journey.notes["conversations"][customer or _chatting_customer(journey)])
 
 
-def _chat_call(cti_api, journey) -> dict:
-    return cti_api.interaction(journey.require_call())
+def _expect_bot_said(session: ChatSession, what: str, said: bool) -> None:
+    if not said:
+        raise AssertionError(f"the chat system's transcript of chat {session.id} should have the bot say {what}: "
+                             f"the bot said {session.said_by('bot')}")
+
+
+def _chat_call(cti, journey):
+    return cti.interaction(journey.require_call())
 
 
 # --- given ----------------------------------------------------------------------------------------
 
 @given(parsers.parse('a customer "{name}" with a refund request "{subject}" updated by an agent with "{update}"'))
-def customer_with_refund_request(name, subject, update, personas, helpdesk_api, journey):
+@needs("helpdesk")
+def customer_with_refund_request(name, subject, update, personas, helpdesk, journey):
+    """Set-up: a new CRM customer with that full name, and in the helpdesk an email ticket in the refund
+    category with that subject for them, on which an agent (Sam Rivera) replied publicly with the update text."""
     persona = personas.customer(name)
-    ticket = helpdesk_api.create_ticket(subject, "email", category="refund", contact_id=persona.id,
+    ticket = helpdesk.create_ticket(subject, "email", category="refund", contact_id=persona.id,
                                     requester_email=persona.extra["email"], requester_name=persona.full_name)
-    helpdesk_api.comment(ticket["id"], update, "Sam Rivera", author_type="agent", channel="email")
-    journey.notes["ticket"] = ticket["id"]
+    helpdesk.comment(ticket.id, update, "Sam Rivera", author_type="agent", channel="email")
+    journey.notes["ticket"] = ticket.id
 
 
 @given("the helpdesk answers the chat bot with an empty body")
-def helpdesk_answers_nothing(sandbox_admin_api):
-    sandbox_admin_api.add_fault("chat->helpdesk.tickets", "null_body")
+@needs("backend_faults")
+def helpdesk_answers_nothing(controls):
+    """Set-up: every ticket request the chat system makes to the helpdesk gets an empty answer (HTTP 200
+    with no body), for the rest of the scenario."""
+    controls.add_fault(HELPDESK_EDGE, "null_body")
 
 
 @given("the helpdesk is down for the chat bot")
-def helpdesk_down_for_bot(sandbox_admin_api):
-    """The helpdesk answers every ticket request from the chat system with HTTP 500, until it comes back."""
-    sandbox_admin_api.add_fault("chat->helpdesk.tickets", "http_500")
+@needs("backend_faults")
+def helpdesk_down_for_bot(controls):
+    """Set-up: the helpdesk answers every ticket request from the chat system with HTTP 500, until "the
+    helpdesk comes back"."""
+    controls.add_fault(HELPDESK_EDGE, "http_500")
 
 
 @when("the helpdesk comes back")
-def helpdesk_comes_back(sandbox_admin_api):
-    sandbox_admin_api.clear_faults()
+@needs("backend_faults")
+def helpdesk_comes_back(controls):
+    """Ends every injected fault: the helpdesk answers the chat system normally again."""
+    controls.clear_faults()
 
 
 # --- the customer in the widget -------------------------------------------------------------------
 
 @when(parsers.parse("{customer} opens the chat on the website"))
-def customer_opens_chat(customer, customers, target, journey):
-    widget = ChatWidget(customers.page(customer)).open(target.url("chat"))
+@needs("chat_bot")
+def customer_opens_chat(customer, customers, journey):
+    """In the customer's own browser: opens the website's chat widget and waits for the bot's greeting.
+    The scenario follows that chat from now on."""
+    widget = customers.open_chat(customer)
     journey.notes.setdefault("widgets", {})[customer] = widget
     journey.notes.setdefault("conversations", {})[customer] = widget.conversation_id()
 
 
 @when(parsers.re(r'(?P<customer>\w+) writes "(?P<text>[^"]+)"$'))
 def customer_writes(customer, text, journey):
+    """In the customer's chat widget: sends the message and sees it in the conversation."""
     _widget(journey, customer).send(text)
 
 
 @when(parsers.re(r"(?P<customer>\w+) gives (?:her|his|their) (?P<what>email address|customer id) in the chat$"))
 def customer_identifies(customer, what, personas, journey):
+    """In the customer's chat widget: sends their email address or their customer id (the CRM account
+    number), as the bot asks before it looks into an account."""
     persona = personas[customer]
     _widget(journey, customer).send(persona.extra["email"] if what == "email address" else persona.account_number)
 
@@ -74,203 +102,306 @@ def customer_identifies(customer, what, personas, journey):
 # --- what the bot answered ---------------------------------------------------------------------------
 
 @then(parsers.parse('the bot tells {customer} her refund request is open with the update "{update}"'))
-def bot_tells_refund(customer, update, journey, chat_api):
+@needs("chat_bot")
+def bot_tells_refund(customer, update, journey, chat):
+    """In the customer's chat widget: the bot names the refund ticket and gives the agent's latest update.
+    The chat system's transcript has the bot saying the ticket is open with that update."""
     ticket = journey.notes["ticket"]
     _widget(journey, customer).expect_reply(f"Your refund request {ticket}")
     _widget(journey, customer).expect_reply(f"Latest update: {update}")
-    said = _bot_said(_conversation(chat_api, journey, customer))
-    assert any(ticket in s and "is open" in s and update in s for s in said), said
+    session = _conversation(chat, journey, customer)
+    _expect_bot_said(session, f"that refund request {ticket} is open, with the update {update!r}",
+                     any(ticket in s and "is open" in s and update in s for s in session.said_by("bot")))
 
 
 @then(parsers.re(r'the bot tells (?P<customer>\w+) (?:her|his) latest order is "(?P<status>\w+)"$'))
-def bot_tells_order(customer, status, journey, chat_api, crm_api, personas):
-    order = crm_api.contact(personas[customer].id)["three_sixty"]["recent_orders"][0]
-    _widget(journey, customer).expect_reply(f"Your latest order {order['number']} is {status}.")
-    assert order["status"] == status, order
-    assert f"Your latest order {order['number']} is {status}." in _bot_said(_conversation(chat_api, journey, customer))
+@needs("chat_bot")
+def bot_tells_order(customer, status, journey, chat, crm, personas):
+    """In the customer's chat widget: the bot gives the number and status (e.g. "shipped") of the latest
+    order; the CRM has that order with that status, and the chat system's transcript has the same answer."""
+    orders = crm.contact(personas[customer].id).three_sixty.recent_orders
+    if not orders:
+        raise AssertionError(f"the CRM should have a recent order for {customer}: it has none")
+    order = orders[0]
+    answer = f"Your latest order {order.number} is {status}."
+    _widget(journey, customer).expect_reply(answer)
+    expect_value(f"the status of {customer}'s latest order {order.number}", status, "the CRM", order.status)
+    session = _conversation(chat, journey, customer)
+    _expect_bot_said(session, repr(answer), answer in session.said_by("bot"))
 
 
 @then(parsers.re(r"the chat system found (?P<customer>\w+) in the CRM by (?:her|his) (?P<by>email|customer id)$"))
-def chat_authenticated(customer, by, journey, chat_api, personas, events):
-    conversation = _conversation(chat_api, journey, customer)
-    assert (conversation["contact"] or {}).get("id") == personas[customer].id, conversation["contact"]
-    events.wait_for("chat.authenticated", conversation_id=conversation["id"], contact_id=personas[customer].id,
+@needs("chat_bot", "event_stream")
+def chat_authenticated(customer, by, journey, chat, personas, events):
+    """Checks the chat system identified the customer as their CRM contact, and announced that it did so by
+    the email address or by the customer id."""
+    session = _conversation(chat, journey, customer)
+    expect_value(f"the CRM contact chat {session.id} identified", personas[customer].id, "the chat system",
+                 session.contact_id)
+    events.wait_for("chat.authenticated", conversation_id=session.id, contact_id=personas[customer].id,
                     by="email" if by == "email" else "customer_id")
 
 
 @then(parsers.parse("the helpdesk recorded that {customer} read her refund status in the chat"))
-def helpdesk_status_read(customer, journey, chat_api, events):
-    conversation = _conversation(chat_api, journey, customer)
+@needs("chat_bot", "event_stream")
+def helpdesk_status_read(customer, journey, chat, events):
+    """Checks the helpdesk announced that the refund ticket's status was read, in the chat, as part of this
+    chat's journey (same correlation id)."""
+    session = _conversation(chat, journey, customer)
     events.wait_for("ticket.status_read", system="helpdesk", ticket=journey.notes["ticket"], via="chat",
-                    correlation_id=conversation["correlation_id"])
+                    correlation_id=session.correlation_id)
 
 
 @then(parsers.parse('the bot answers "{answer}" citing "{source}"'))
-def bot_cites(answer, source, journey, chat_api):
-    customer = next(iter(journey.notes["widgets"]))
-    widget = _widget(journey, customer)
+@needs("chat_bot")
+def bot_cites(answer, source, journey, chat):
+    """In the customer's chat widget: the bot's answer contains the text and links its knowledge article
+    ("<id> <title>", e.g. "KB-101 Resetting your router"). The chat system's last message is that answer,
+    citing that article."""
+    widget = _widget(journey, _chatting_customer(journey))
     widget.expect_reply(answer)
     widget.expect_source(source)
-    last = _conversation(chat_api, journey, customer)["messages"][-1]
-    assert answer in last["text"] and f"{last['source']['id']} {last['source']['title']}" == source, last
+    session = _conversation(chat, journey)
+    last = session.last_message
+    expect_value(f"the last message of chat {session.id} (from, answer given, article cited)",
+                 ("bot", True, source), "the chat system",
+                 (last.sender, answer in last.text, str(last.source) if last.source else None) if last else None)
 
 
 @then(parsers.parse('the chat system recorded a knowledge answer from "{article}"'))
-def chat_knowledge_event(article, journey, chat_api, events):
-    conversation = _conversation(chat_api, journey, next(iter(journey.notes["widgets"])))
-    events.wait_for("chat.bot.replied", conversation_id=conversation["id"], intent="Knowledge answer",
-                    where=lambda e: e["data"].get("source", {}).get("id") == article)
+@needs("chat_bot", "event_stream")
+def chat_knowledge_event(article, journey, chat, events):
+    """Checks the chat system's transcript has a bot answer citing the knowledge article (its id, e.g.
+    "KB-101"), and that the chat system announced that answer as a knowledge answer."""
+    session = _conversation(chat, journey)
+    cited = [m for m in session.transcript if m.source is not None and m.source.id == article]
+    if not cited:
+        raise AssertionError(f"the bot should cite {article} in chat {session.id}: it cited "
+                             f"{[str(m.source) for m in session.transcript if m.source] or 'nothing'}")
+    events.wait_for("chat.bot.replied", conversation_id=session.id, intent="Knowledge answer", text=cited[-1].text)
 
 
 @then("the bot says it cannot see her refund details right now and offers a person")
-def bot_falls_back(journey, chat_api):
-    customer = next(iter(journey.notes["widgets"]))
-    _widget(journey, customer).expect_reply("Sorry, I can't see your refund details right now.")
-    last = _conversation(chat_api, journey, customer)["messages"][-1]
-    assert last.get("fallback") is True and "talk to a person" in last["text"], last
+@needs("chat_bot")
+def bot_falls_back(journey, chat):
+    """In the customer's chat widget: the bot says it cannot see the refund details right now. The chat
+    system's last message is the bot's fallback, offering to talk to a person."""
+    _widget(journey, _chatting_customer(journey)).expect_reply("Sorry, I can't see your refund details right now.")
+    session = _conversation(chat, journey)
+    last = session.last_message
+    expect_value(f"the last message of chat {session.id} (a fallback, offers a person)", (True, True),
+                 "the chat system", (last.fallback, "talk to a person" in last.text) if last else None)
 
 
 @then("the chat system recorded a fallback because the helpdesk gave nothing")
-def chat_fallback_event(journey, chat_api, events):
-    conversation = _conversation(chat_api, journey, next(iter(journey.notes["widgets"])))
-    events.wait_for("chat.fallback", conversation_id=conversation["id"], backend="helpdesk")
+@needs("chat_bot", "event_stream")
+def chat_fallback_event(journey, chat, events):
+    """Checks the chat system announced a fallback in this chat, naming the helpdesk as the system that gave
+    nothing."""
+    events.wait_for("chat.fallback", conversation_id=_conversation(chat, journey).id, backend="helpdesk")
 
 
 @then("the bot says it could not find an account and asks again")
-def bot_asks_again(journey, chat_api):
-    customer = next(iter(journey.notes["widgets"]))
-    _widget(journey, customer).expect_reply("I couldn't find an account with that.")
-    assert _conversation(chat_api, journey, customer)["awaiting"] == "identity"
+@needs("chat_bot")
+def bot_asks_again(journey, chat):
+    """In the customer's chat widget: the bot says it could not find an account; the chat system is still
+    waiting for the customer's email address or customer id."""
+    _widget(journey, _chatting_customer(journey)).expect_reply("I couldn't find an account with that.")
+    session = _conversation(chat, journey)
+    expect_value(f"what the bot of chat {session.id} waits for", "identity", "the chat system", session.awaiting)
 
 
 @then("the chat system has not identified the customer")
-def chat_not_identified(journey, chat_api, events):
-    conversation = _conversation(chat_api, journey, next(iter(journey.notes["widgets"])))
-    assert conversation["contact"] is None, conversation["contact"]
-    events.wait_for("chat.authentication.failed", conversation_id=conversation["id"])
+@needs("chat_bot", "event_stream")
+def chat_not_identified(journey, chat, events):
+    """Checks the chat system has no CRM contact for this chat, and announced that identifying the customer
+    failed."""
+    session = _conversation(chat, journey)
+    expect_value(f"the CRM contact chat {session.id} identified", None, "the chat system", session.contact_id)
+    events.wait_for("chat.authentication.failed", conversation_id=session.id)
 
 
 @then(parsers.parse('the bot confirms a support request with priority "{priority}"'))
-def bot_confirms_ticket(priority, journey, chat_api):
-    customer = next(iter(journey.notes["widgets"]))
-    text = _widget(journey, customer).expect_reply_matching(rf"I've raised support request T-\d+ for you \(priority {priority}\)")
-    journey.notes["ticket"] = _conversation(chat_api, journey, customer)["ticket_id"]
-    assert journey.notes["ticket"] in text, (journey.notes["ticket"], text)
+@needs("chat_bot")
+def bot_confirms_ticket(priority, journey, chat):
+    """In the customer's chat widget: the bot confirms the support request it raised, with its ticket number
+    and priority ("normal" or "high"). The chat system links the chat to that ticket, which the scenario
+    follows from now on."""
+    text = _widget(journey, _chatting_customer(journey)).expect_reply_matching(
+        rf"I've raised support request T-\d+ for you \(priority {priority}\)")
+    session = _conversation(chat, journey)
+    if not session.ticket_id or session.ticket_id not in text:
+        raise AssertionError(f"the bot's confirmation {text!r} should name the ticket chat {session.id} is linked "
+                             f"to: the chat system links it to {session.ticket_id!r}")
+    journey.notes["ticket"] = session.ticket_id
 
 
 @then("the bot says the support request is queued until the helpdesk is back")
-def bot_says_queued(journey, chat_api, events):
-    customer = next(iter(journey.notes["widgets"]))
-    _widget(journey, customer).expect_reply_matching(r"your support request is queued: it will be created as soon")
-    conversation = _conversation(chat_api, journey, customer)
-    assert conversation.get("ticket_id") is None, conversation.get("ticket_id")
-    events.wait_for("chat.ticket.queued", system="chat", conversation_id=conversation["id"])
+@needs("chat_bot", "event_stream")
+def bot_says_queued(journey, chat, events):
+    """In the customer's chat widget: the bot says the support request is queued until the helpdesk answers
+    again. The chat system has no ticket for the chat yet, and announced the queued request."""
+    _widget(journey, _chatting_customer(journey)).expect_reply_matching(
+        r"your support request is queued: it will be created as soon")
+    session = _conversation(chat, journey)
+    expect_value(f"the ticket of chat {session.id}", None, "the chat system", session.ticket_id)
+    events.wait_for("chat.ticket.queued", system="chat", conversation_id=session.id)
 
 
 @then(parsers.parse("the helpdesk has no ticket from {customer}'s chat yet"))
-def no_ticket_yet(customer, journey, helpdesk_api):
-    assert helpdesk_api.tickets(source_ref=journey.notes["conversations"][customer]) == []
+@needs("helpdesk")
+def no_ticket_yet(customer, journey, helpdesk):
+    """Checks the helpdesk has no ticket raised from the customer's chat."""
+    conversation_id = journey.notes["conversations"][customer]
+    expect_value(f"the helpdesk tickets raised from chat {conversation_id}", [], "the helpdesk",
+                 [t.describe() for t in helpdesk.tickets(source_ref=conversation_id)])
 
 
 @then(parsers.parse("the helpdesk creates exactly one chat ticket for {customer} from that chat, with the chatbot tags"))
-def one_ticket_created_later(customer, journey, helpdesk_api, personas, events):
+@needs("helpdesk", "event_stream")
+def one_ticket_created_later(customer, journey, helpdesk, personas, events):
+    """Waits until the helpdesk has the ticket raised from the customer's chat, then checks it is a chat
+    ticket for the customer's CRM contact tagged "chatbot", and that the helpdesk created it exactly once
+    (one ticket, one creation announced), however often the chat system resent the request."""
     source = journey.notes["conversations"][customer]
-    tickets = eventually(lambda: helpdesk_api.tickets(source_ref=source), until=lambda found: found,
-                         description="the queued support request created in the helpdesk")
+    tickets = eventually(lambda: helpdesk.tickets(source_ref=source), until=lambda found: found,
+                         description=f"the queued support request of chat {source} created in the helpdesk")
     ticket = tickets[0]
-    assert ticket["channel"] == "chat" and ticket["contact_id"] == personas[customer].id, ticket
-    assert "chatbot" in ticket["tags"], ticket
+    expect_value(f"helpdesk ticket {ticket.id} (channel, contact, tagged chatbot)",
+                 ("chat", personas[customer].id, True), "the helpdesk",
+                 (ticket.channel, ticket.contact_id, "chatbot" in ticket.tags))
     events.wait_for("ticket.created", system="helpdesk", source_ref=source)
-    # the outbox may have resent it: still one ticket, and one creation event
-    assert len(helpdesk_api.tickets(source_ref=source)) == 1
-    assert len(events.of_type("ticket.created", where=lambda e: e["data"].get("source_ref") == source)) == 1
+    expect_value(f"the helpdesk tickets raised from chat {source}", 1, "the helpdesk",
+                 len(helpdesk.tickets(source_ref=source)))
+    expect_value(f"the creations of a ticket from chat {source} announced", 1, "the helpdesk",
+                 len(events.of_type("ticket.created", source_ref=source)))
 
 
 @then(parsers.parse('the helpdesk has that chat ticket for {customer} with priority "{priority}", category '
                     '"{category}" and the chatbot tags'))
-def helpdesk_chat_ticket(customer, priority, category, journey, helpdesk_api, personas):
-    ticket = helpdesk_api.ticket(journey.notes["ticket"])
-    assert (ticket["channel"], ticket["priority"], ticket["category"]) == ("chat", priority, category), ticket
-    assert ticket["contact_id"] == personas[customer].id and "chatbot" in ticket["tags"], ticket
-    assert ticket["source_ref"] == journey.notes["conversations"][customer], ticket
+@needs("helpdesk")
+def helpdesk_chat_ticket(customer, priority, category, journey, helpdesk, personas):
+    """Checks the helpdesk ticket the bot confirmed: a chat ticket with that priority and category (e.g.
+    "refund", "order"), for the customer's CRM contact, tagged "chatbot", raised from the customer's chat."""
+    ticket = helpdesk.ticket(journey.notes["ticket"])
+    expect_value(f"helpdesk ticket {ticket.id} (channel, priority, category, contact, tagged chatbot, raised from)",
+                 ("chat", priority, category, personas[customer].id, True, journey.notes["conversations"][customer]),
+                 "the helpdesk", (ticket.channel, ticket.priority, ticket.category, ticket.contact_id,
+                                  "chatbot" in ticket.tags, ticket.source_ref))
 
 
 @then("the ticket's description holds the chat transcript")
-def ticket_holds_transcript(journey, helpdesk_api):
-    ticket = helpdesk_api.ticket(journey.notes["ticket"])
-    assert "You: Please raise a support request" in ticket["description"], ticket["description"]
+@needs("helpdesk")
+def ticket_holds_transcript(journey, helpdesk):
+    """Checks the helpdesk ticket was opened with the chat's transcript: its first message (the ticket's
+    description) has the customer's lines, e.g. "You: Please raise a support request"."""
+    ticket = helpdesk.ticket(journey.notes["ticket"])
+    opened_with = ticket.comments[0].body if ticket.comments else ""
+    if "You: Please raise a support request" not in opened_with:
+        raise AssertionError(f"helpdesk ticket {ticket.id} should open with the chat transcript: it opens with "
+                             f"{opened_with!r}")
 
 
 @then(parsers.parse('the bot confirms the visit is moved to "{date}"'))
-def bot_confirms_visit(date, journey, chat_api):
-    customer = next(iter(journey.notes["widgets"]))
-    _widget(journey, customer).expect_reply(f"Done: your service visit is moved to {date}.")
-    assert "Reschedule a service" in _conversation(chat_api, journey, customer)["intent_path"]
+@needs("chat_bot")
+def bot_confirms_visit(date, journey, chat):
+    """In the customer's chat widget: the bot confirms the service visit is moved to the date (YYYY-MM-DD);
+    the chat system's intent path has "Reschedule a service"."""
+    _widget(journey, _chatting_customer(journey)).expect_reply(f"Done: your service visit is moved to {date}.")
+    session = _conversation(chat, journey)
+    if "Reschedule a service" not in session.intent_path:
+        raise AssertionError(f"the intent path of chat {session.id} should have 'Reschedule a service': "
+                             f"it is {list(session.intent_path)}")
 
 
 @then(parsers.parse('the chat system recorded the visit for {customer} moved to "{date}"'))
-def chat_visit_event(customer, date, journey, chat_api, events, personas):
-    conversation = _conversation(chat_api, journey, customer)
-    events.wait_for("chat.service_rescheduled", conversation_id=conversation["id"], contact_id=personas[customer].id,
-                    date=date)
+@needs("chat_bot", "event_stream")
+def chat_visit_event(customer, date, journey, chat, events, personas):
+    """Checks the chat system announced the customer's service visit moved to the date (YYYY-MM-DD), for
+    their CRM contact."""
+    session = _conversation(chat, journey, customer)
+    events.wait_for("chat.service_rescheduled", conversation_id=session.id, contact_id=personas[customer].id, date=date)
 
 
 # --- the hand-over to an agent -------------------------------------------------------------------------
 
 @then(parsers.parse("{agent}'s softphone offers a chat from {customer_name}"))
-def softphone_offers_chat(agent, customer_name, desktop, cti_api, actors, journey):
+def softphone_offers_chat(agent, customer_name, desktop, cti, actors, journey):
+    """In the agent's softphone: an incoming chat from the customer (full name) is offered. The CTI has the
+    chat from the customer's conversation offered to the agent; the scenario follows it from now on."""
     desktop.console(agent).softphone.chat.expect_offered(customer_name)
     username = actors.user(agent).username
     conversation_id = next(iter(journey.notes["conversations"].values()))
-    offered = eventually(lambda: [i for i in cti_api.interactions(agent=username)
-                                  if i["channel"] == "chat" and i["attributes"]["conversation_id"] == conversation_id],
-                         until=lambda found: found and found[0]["state"] == "offered",
-                         description=f"the chat offered to {agent} in the CTI")[0]
-    journey.track_call(offered)
+
+    def chats_of_conversation():
+        return [i for i in cti.interactions(agent=username)
+                if i.channel == "chat" and i.chat is not None and i.chat.conversation_id == conversation_id]
+
+    offered = eventually(chats_of_conversation, until=lambda found: found and found[0].state == "offered",
+                         description=f"the chat of conversation {conversation_id} offered to {agent} in the CTI")
+    journey.track_call(offered[0])
 
 
 @when(parsers.parse("{agent} accepts the chat"))
-def agent_accepts_chat(agent, desktop, cti_api, journey):
+def agent_accepts_chat(agent, desktop, cti, journey):
+    """In the agent's softphone: accepts the offered chat, and waits until the CTI has it connected."""
     desktop.console(agent).softphone.chat.accept()
-    eventually(lambda: _chat_call(cti_api, journey), until=lambda i: i["state"] == "connected",
-               description="the chat connected in the CTI")
+    eventually(lambda: _chat_call(cti, journey), until=lambda i: i.state == "connected",
+               description=f"the chat {journey.require_call()} connected in the CTI")
 
 
 @then(parsers.parse('{agent}\'s chat panel shows the transcript with "{text}"'))
-def chat_panel_transcript(agent, text, desktop, cti_api, journey):
+def chat_panel_transcript(agent, text, desktop, cti, journey):
+    """In the agent's softphone chat panel: the transcript has a message containing the text; so does the
+    transcript the CTI chat carries."""
     desktop.console(agent).softphone.chat.expect_message(text)
-    assert any(text in m["text"] for m in _chat_call(cti_api, journey)["attributes"]["transcript"])
+    call = _chat_call(cti, journey)
+    messages = [m.text for m in call.chat.transcript] if call.chat else []
+    if not any(text in m for m in messages):
+        raise AssertionError(f"the transcript of the CTI chat {call.id} should have a message with {text!r}: "
+                             f"it has {messages}")
 
 
 @then(parsers.parse('{agent}\'s chat panel shows the intent path "{path}" and a "{sentiment}" sentiment'))
-def chat_panel_context(agent, path, sentiment, desktop, cti_api, journey):
+def chat_panel_context(agent, path, sentiment, desktop, cti, journey):
+    """In the agent's softphone chat panel: the bot's intent path (steps joined by " > ") and the customer's
+    sentiment ("positive", "neutral" or "negative"); the CTI chat carries the same."""
     desktop.console(agent).softphone.chat.expect_context(path, sentiment)
-    attributes = _chat_call(cti_api, journey)["attributes"]
-    assert " > ".join(attributes["intent_path"]) == path and attributes["sentiment"]["label"] == sentiment, attributes
+    call = _chat_call(cti, journey)
+    expect_value(f"the intent path and sentiment of the CTI chat {call.id}", (path, sentiment), "the CTI",
+                 (" > ".join(call.chat.intent_path), call.chat.sentiment) if call.chat else None)
 
 
 @then(parsers.parse("{customer} sees that {agent} joined the chat"))
-def customer_sees_agent(customer, agent, journey, chat_api):
+@needs("chat_bot")
+def customer_sees_agent(customer, agent, journey, chat):
+    """In the customer's chat widget: "<agent> joined the chat"; the chat system has the chat with an agent."""
     _widget(journey, customer).expect_reply(f"{agent} joined the chat")
-    eventually(lambda: _conversation(chat_api, journey, customer), until=lambda c: c["state"] == "with_agent",
-               description="the conversation with an agent in the chat system")
+    eventually(lambda: _conversation(chat, journey, customer), until=lambda c: c.state == "with_agent",
+               description=f"{customer}'s chat with an agent in the chat system")
 
 
 @when(parsers.parse('{agent} replies "{text}"'))
 def agent_replies(agent, text, desktop):
+    """In the agent's softphone chat panel: sends the reply and sees it in the transcript."""
     desktop.console(agent).softphone.chat.reply(text)
 
 
 @then(parsers.parse("{customer} sees {agent}'s reply \"{text}\""))
-def customer_sees_reply(customer, agent, text, journey, chat_api):
+@needs("chat_bot")
+def customer_sees_reply(customer, agent, text, journey, chat):
+    """In the customer's chat widget: the agent's reply; the chat system's transcript has it from the agent,
+    under the agent's name."""
     _widget(journey, customer).expect_reply(text)
-    eventually(lambda: _conversation(chat_api, journey, customer),
-               until=lambda c: any(m["from"] == "agent" and m["text"] == text and m["name"] == agent for m in c["messages"]),
-               description="the agent's reply in the chat system")
+    eventually(lambda: _conversation(chat, journey, customer),
+               until=lambda c: any(m.sender == "agent" and m.text == text and m.name == agent for m in c.transcript),
+               description=f"{agent}'s reply {text!r} in the chat system")
 
 
 @when(parsers.parse('{agent} ends the chat and completes the wrap-up with "{code}"'))
 def agent_ends_chat(agent, code, desktop):
+    """In the agent's softphone: ends the chat, chooses the disposition code (e.g. RESOLVED) in the wrap-up
+    form and presses Done."""
     softphone = desktop.console(agent).softphone
     softphone.chat.end()
     softphone.wrap_up.choose_disposition(code)
@@ -279,19 +410,31 @@ def agent_ends_chat(agent, code, desktop):
 
 @then(parsers.parse('the CRM has a completed chat for {customer} with the transcript, the intent path and a '
                     '"{sentiment}" sentiment'))
-def crm_has_chat(customer, sentiment, crm_api, journey, personas):
-    log = eventually(lambda: crm_api.activity(journey.require_call()), until=lambda a: a["status"] == "completed",
-                     description="the completed chat in the CRM")
-    attributes = log["attributes"]
-    assert log["type"] == "chat" and log["contact_id"] == personas[customer].id, log
-    assert attributes["sentiment"]["label"] == sentiment and attributes["intent_path"], attributes
-    assert any(m["from"] == "agent" for m in attributes["transcript"]), attributes["transcript"]
+def crm_has_chat(customer, sentiment, crm, journey, personas):
+    """Waits until the CRM's log of the chat is completed, then checks it is a chat of the customer's contact
+    that keeps the bot's intent path, the sentiment, and a transcript with the agent's messages."""
+    call_id = journey.require_call()
+    log = eventually(lambda: crm.call_log(call_id), until=lambda log: log is not None and log.status == "completed",
+                     description=f"the completed CRM log of chat {call_id}")
+    expect_value(f"the CRM log of chat {call_id} (kind, contact)", ("chat", personas[customer].id), "the CRM",
+                 (log.kind, log.contact_id))
+    if log.chat is None:
+        raise AssertionError(f"the CRM log of chat {call_id} should keep the bot's hand-over: it keeps none")
+    expect_value(f"the CRM log of chat {call_id} (sentiment, keeps an intent path, keeps the agent's messages)",
+                 (sentiment, True, True), "the CRM",
+                 (log.chat.sentiment, bool(log.chat.intent_path), any(m.sender == "agent" for m in log.chat.transcript)))
 
 
 @then(parsers.parse("{customer}'s timeline in {agent}'s console shows the chat with its intent path"))
-def timeline_shows_chat(customer, agent, desktop, crm_api, journey, personas):
+def timeline_shows_chat(customer, agent, desktop, crm, journey, personas):
+    """On the agent's console contact record of the customer: the timeline shows "Chat · completed · RESOLVED"
+    and the chat's intent path as the CRM's log of the chat keeps it."""
     record = desktop.console(agent).contact_record
     record.expect_contact(personas[customer].full_name)
     record.expect_timeline_entry("Chat · completed · RESOLVED")
-    path = " > ".join(crm_api.activity(journey.require_call())["attributes"]["intent_path"])
-    record.expect_timeline_entry(f"Intent path: {path}")
+    call_id = journey.require_call()
+    log = crm.call_log(call_id)
+    if log is None or log.chat is None:
+        raise AssertionError(f"the CRM should keep the log of chat {call_id} with its intent path: "
+                             + (log.describe() if log else "it has none"))
+    record.expect_timeline_entry(f"Intent path: {' > '.join(log.chat.intent_path)}")
