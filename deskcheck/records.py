@@ -246,6 +246,8 @@ class Callback:
     status: str
     attempts: int = 0
     due_at: str | None = None
+    reason: str | None = None  # why it was scheduled: abandoned | missed | after_hours | requested
+    origin_call_id: str | None = None  # the call that led to it
     due_now: bool = False  # scheduled and its time has come: the softphone offers it to the queue's agents
     last_call_id: str | None = None  # the outbound call of its latest attempt
 
@@ -379,6 +381,20 @@ class TicketComment:
     body: str
     author: str
     public: bool = True
+    channel: str | None = None  # the channel it came in or went out by: email | phone | chat | web
+    author_type: str | None = None  # agent | customer | system
+
+
+@dataclass(frozen=True)
+class TicketNotification:
+    """A message the helpdesk sent the requester about their ticket."""
+    to: str
+    subject: str
+    channel: str = "email"
+    at: str | None = None
+
+
+SLA_METRICS = {"first_reply": "first reply", "resolution": "resolution"}
 
 
 @dataclass(frozen=True)
@@ -386,20 +402,36 @@ class Ticket:
     """A helpdesk ticket with its SLA clocks and its link to the CRM."""
     id: str
     subject: str
-    status: str
+    status: str  # new | open | pending | solved | closed
     channel: str
     priority: str = "normal"
     requester_email: str | None = None
     contact_id: Any = None
-    call_id: str | None = None
+    call_id: str | None = None  # the call it was raised from (phone tickets)
     tags: tuple[str, ...] = ()
     sla_policy: str | None = None
     sla: dict[str, SlaClock] = field(default_factory=dict, hash=False, compare=False)
     comments: tuple[TicketComment, ...] = ()
+    status_label: str | None = None  # as the helpdesk's screens show it: "Pending customer"
+    requester_name: str | None = None
+    category: str | None = None
+    group: str | None = None  # the team working it
+    escalated: bool = False
+    sla_paused: bool = False  # every SLA clock stopped (waiting for the customer)
+    source_ref: str | None = None  # the call or chat conversation it was raised from
+    correlation_id: str | None = None
 
-    def describe(self) -> str:
-        clocks = "; ".join(f"{m} {c.state}" for m, c in self.sla.items())
-        return f"helpdesk ticket {self.id} ({self.subject!r}): status {self.status}" + (f", SLA {clocks}" if clocks else "")
+    def sla_clock(self, metric: str) -> SlaClock:
+        """One SLA clock: ``first_reply`` or ``resolution``."""
+        if metric not in self.sla:
+            raise AssertionError(f"helpdesk ticket {self.id} has no {SLA_METRICS.get(metric, metric)} SLA clock "
+                                 f"(it has: {', '.join(self.sla) or 'none'})")
+        return self.sla[metric]
+
+    def describe(self, *keys: str) -> str:
+        clocks = "; ".join(f"{SLA_METRICS.get(m, m)} {c.state}, {c.remaining_seconds} s left" for m, c in self.sla.items())
+        return f"helpdesk ticket {self.id} ({self.subject!r}): " + _describe(self, keys or ("status", "priority")) \
+            + (f"; SLA {clocks}" if clocks and not keys else "")
 
 
 @dataclass(frozen=True)
@@ -420,13 +452,32 @@ class MarketingContact:
 
 @dataclass(frozen=True)
 class Event:
-    """One state change a system announced: the journey is a sequence of these."""
+    """One state change a system announced: the journey is a sequence of these.
+
+    ``data`` holds the facts the event carries, named as in its JSON Schema (schemas/events/): read
+    them with :meth:`value`, match them with :meth:`has`. ``as_sent`` is the event exactly as the system
+    sent it, kept only to check it against its schema and to attach it to reports.
+    """
     system: str
     type: str
     at: str | None
     correlation_id: str | None
     data: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     seq: int = 0
+    id: str | None = None
+    as_sent: dict[str, Any] = field(default_factory=dict, hash=False, compare=False, repr=False)
+
+    def value(self, name: str, default: Any = None) -> Any:
+        """One fact the event carries (``default`` when it carries none by that name)."""
+        return self.data.get(name, default)
+
+    def has(self, **facts: Any) -> bool:
+        """Whether the event carries every one of these facts with exactly these values."""
+        return all(name in self.data and self.data[name] == value for name, value in facts.items())
+
+    def describe(self) -> str:
+        facts = ", ".join(f"{k} {v!r}" for k, v in list(self.data.items())[:8])
+        return f"the {self.system} event {self.type} #{self.seq}" + (f" ({facts})" if facts else "")
 
 
 @dataclass(frozen=True)
@@ -439,3 +490,12 @@ class ApiSession:
 
     def describe(self) -> str:
         return f"the {self.system} API client holds token {self.token_fingerprint} ({self.tokens_fetched} fetched)"
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """A partner's subscription to a system's events, delivered to its URL and signed with a shared secret."""
+    id: str
+    system: str
+    url: str
+    types: tuple[str, ...] = ()

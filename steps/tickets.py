@@ -1,265 +1,256 @@
-"""Tickets: opened by email, phone or chat; SLA timers on business hours; the agent works them in the
-helpdesk's ticket view, opened from the CRM console."""
-from __future__ import annotations
+"""Tickets: opened by email, phone or chat; SLA timers on business hours; the ticket linked to the CRM record
+(the agent's work in the helpdesk's ticket view: steps/ticket_view.py).
 
-import re
+Backend checks read :class:`deskcheck.records.Ticket` records through the helpdesk port (its SLA clocks in
+business time), the CRM port (the tickets and follow-ups on a contact's record) and the CTI port (callbacks).
+"""
+from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
+from deskcheck.capabilities import needs
+from deskcheck.records import Ticket
+from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
-from pages.contact_record import ContactRecord
-from pages.ticket_view import TicketView
+from steps._tickets import HOUR, current_ticket, current_ticket_id
 
-HOUR = 3600
-STATUS_VALUES = {"Open": "open", "Pending customer": "pending", "Solved": "solved", "New": "new"}
-SLA_TEXT = re.compile(r"^(?P<metric>First reply|Resolution): (?:(?P<done>met|breached)|due in (?P<h>\d+) h (?P<m>\d+) min"
-                      r"(?P<warning> \(warning\))?|paused while pending customer \((?P<ph>\d+) h (?P<pm>\d+) min left\))$")
+NOTIFICATION_SUBJECTS = ("We received your request", "Update on", "is now solved")
 
 
-def _ticket(helpdesk_api, journey) -> dict:
-    return helpdesk_api.ticket(journey.notes["ticket"])
+def _email(persona) -> str:
+    """The email address the scenario gave the customer when it created them."""
+    return persona.extra["email"]
 
 
-def _view(journey) -> TicketView:
-    return journey.notes["ticket_view"]
-
-
-def assert_sla_matches(ticket: dict, text: str) -> None:
-    """The helpdesk's SLA state agrees with what the ticket view says."""
-    found = SLA_TEXT.match(text)
-    assert found, f"not an SLA line this step knows: {text!r}"
-    metric = ticket["sla"]["first_reply" if found["metric"] == "First reply" else "resolution"]
-    if found["done"]:
-        assert metric["state"] == found["done"], metric
-    elif found["h"] is not None:
-        assert metric["state"] == ("warning" if found["warning"] else "running"), metric
-        assert metric["remaining_seconds"] == int(found["h"]) * HOUR + int(found["m"]) * 60, metric
-    else:
-        assert metric["state"] == "paused", metric
-        assert metric["remaining_seconds"] == int(found["ph"]) * HOUR + int(found["pm"]) * 60, metric
+def _expect_linked_in_crm(crm, contact_id, ticket_id: str) -> Ticket:
+    """The CRM lists the ticket on the contact's record; returns the CRM's view of it."""
+    linked = {t.id: t for t in crm.linked_tickets(contact_id)}
+    assert ticket_id in linked, \
+        f"the CRM record of contact {contact_id} does not list helpdesk ticket {ticket_id} (it lists: {sorted(linked)})"
+    return linked[ticket_id]
 
 
 # --- given ----------------------------------------------------------------------------------------
 
 @given(parsers.parse('a customer "{name}" with a {priority} priority phone ticket "{subject}"'))
-def customer_with_ticket(name, priority, subject, personas, helpdesk_api, journey):
+@needs("helpdesk")
+def customer_with_ticket(name, priority, subject, personas, helpdesk, journey):
+    """Set-up: creates the customer in the CRM, then opens a phone ticket for them in the helpdesk with this
+    subject and priority (low, normal, high or urgent; the priority sets the SLA targets), linked to their CRM
+    contact. It becomes "the ticket" of the scenario."""
     persona = personas.customer(name)
-    journey.notes["ticket"] = helpdesk_api.create_ticket(
-        subject, "phone", priority=priority, contact_id=persona.id, requester_email=persona.extra["email"],
-        requester_name=persona.full_name)["id"]
+    journey.notes["ticket"] = helpdesk.create_ticket(
+        subject, "phone", priority=priority, contact_id=persona.id, requester_email=_email(persona),
+        requester_name=persona.full_name).id
 
 
 @given(parsers.parse('{customer} has an email ticket "{subject}"'))
-def customer_has_email_ticket(customer, subject, personas, helpdesk_api, journey):
+@needs("helpdesk")
+def customer_has_email_ticket(customer, subject, personas, helpdesk, journey):
+    """Set-up: opens an email ticket in the helpdesk for a customer made earlier, with this subject and a first
+    message from them, linked to their CRM contact. It becomes "the ticket" of the scenario."""
     persona = personas[customer]
-    journey.notes["ticket"] = helpdesk_api.create_ticket(
-        subject, "email", contact_id=persona.id, requester_email=persona.extra["email"],
-        requester_name=persona.full_name, description=f"{subject}: please help")["id"]
+    journey.notes["ticket"] = helpdesk.create_ticket(
+        subject, "email", contact_id=persona.id, requester_email=_email(persona),
+        requester_name=persona.full_name, description=f"{subject}: please help").id
 
 
 @given(parsers.parse("{agent} has answered the ticket"))
-def agent_answered(agent, helpdesk_api, journey, actors):
-    helpdesk_api.comment(journey.notes["ticket"], "We are looking into it.", actors.user(agent).name, channel="email")
+@needs("helpdesk")
+def agent_answered(agent, helpdesk, journey, actors):
+    """Set-up: the agent's public reply "We are looking into it." is added to the ticket in the helpdesk, by
+    email (this meets the first-reply SLA)."""
+    helpdesk.comment(current_ticket_id(journey), "We are looking into it.", actors.user(agent).name, channel="email")
 
 
 @given("no agent is taking calls on the support line")
-def nobody_available(actors, desktop, cti_api, journey):
+def nobody_available(actors, desktop, cti, journey):
+    """Set-up: Maya goes Not ready (Break) in the CTI; her softphone shows "Not ready (Break)" and the CTI
+    counts no agent available on the support queue. Maya becomes the agent at the desk."""
     agent = actors.user("Maya")
-    cti_api.set_state(agent.username, "NOT_READY", "Break")
+    cti.set_agent_state(agent.username, "NOT_READY", "Break")
     desktop.console("Maya").softphone.expect_state("Not ready (Break)")
     journey.desk_agent = journey.desk_agent or "Maya"
-    assert cti_api.queue("support")["agents_available"] == 0, cti_api.queue("support")
+    expect_value("the agents available on the support queue", 0, "the CTI", cti.queue("support").agents_available)
 
 
 # --- the customer writes ------------------------------------------------------------------------------
 
 @when(parsers.parse('{customer} emails support "{subject}" saying "{body}"'))
-def customer_emails(customer, subject, body, personas, helpdesk_api, journey):
-    journey.notes["ticket"] = helpdesk_api.inbound_email(personas[customer].extra["email"], subject, body)["id"]
+@needs("helpdesk")
+def customer_emails(customer, subject, body, personas, helpdesk, journey):
+    """The customer's email (subject and text) reaches the helpdesk from their address: a new email ticket,
+    which becomes "the ticket" of the scenario."""
+    journey.notes["ticket"] = helpdesk.receive_email(_email(personas[customer]), subject, body).id
 
 
 @when(parsers.parse('{customer} replies by email "{body}"'))
-def customer_replies_by_email(customer, body, personas, helpdesk_api, journey):
-    ticket = _ticket(helpdesk_api, journey)
-    helpdesk_api.inbound_email(personas[customer].extra["email"], f"Re: [{ticket['id']}] {ticket['subject']}", body)
+@needs("helpdesk")
+def customer_replies_by_email(customer, body, personas, helpdesk, journey):
+    """The customer answers the ticket's email thread with this text; the helpdesk adds it to the ticket."""
+    helpdesk.receive_reply(current_ticket_id(journey), _email(personas[customer]), body)
     journey.notes["customer_reply"] = body
-
-
-# --- the agent in the ticket view ----------------------------------------------------------------------
-
-@when(parsers.parse("{agent} opens the ticket from {customer}'s record in the console"))
-def agent_opens_ticket(agent, customer, desktop, personas, journey):
-    record = desktop.console(agent).open_contact(personas[customer].full_name, personas[customer].phone)
-    view = TicketView(record.open_ticket(journey.notes["ticket"]))
-    view.expect_ticket(journey.notes["ticket"])
-    journey.notes["ticket_view"] = view
-
-
-@when(parsers.parse('{agent} writes on the ticket "{text}" and sets it to "{status}"'))
-def agent_writes_and_sets(agent, text, status, journey, helpdesk_api):
-    _view(journey).reply(text, status=status)
-    ticket = _ticket(helpdesk_api, journey)
-    assert ticket["status"] == STATUS_VALUES[status] and ticket["comments"][-1]["body"] == text, ticket
-
-
-@when(parsers.parse('{agent} writes on the ticket "{text}" via "{channel}"'))
-def agent_writes_via(agent, text, channel, journey, helpdesk_api):
-    _view(journey).reply(text, via=channel)
-    comment = _ticket(helpdesk_api, journey)["comments"][-1]
-    assert (comment["body"], comment["channel"], comment["author_type"]) == (text, channel.lower(), "agent"), comment
-
-
-@when(parsers.parse("{agent} follows the ticket's link back to the CRM"))
-def follow_link_back(agent, journey):
-    _view(journey).open_contact_in_crm()
-
-
-@then(parsers.re(r'the ticket view shows "(?P<first>[^"]+)"(?: and "(?P<second>[^"]+)")?$'))
-def ticket_view_shows(first, second, journey, helpdesk_api):
-    view = _view(journey)
-    view.refresh()
-    ticket = _ticket(helpdesk_api, journey)
-    for text in filter(None, (first, second)):
-        view.expect_sla(text)
-        assert_sla_matches(ticket, text)
-
-
-@then(parsers.parse('the ticket view shows "{text}" and the escalation to "{group}"'))
-def ticket_view_escalated(text, group, journey, helpdesk_api):
-    view = _view(journey)
-    view.refresh()
-    view.expect_sla(text)
-    view.expect_escalated(group)
-    ticket = _ticket(helpdesk_api, journey)
-    assert_sla_matches(ticket, text)
-    assert ticket["escalated"] and ticket["group"] == group, ticket
-
-
-@then(parsers.parse('{customer}\'s reply shows in the ticket view with "{text}"'))
-def reply_in_view(customer, text, journey, helpdesk_api):
-    view = _view(journey)
-    view.refresh()
-    view.expect_message(journey.notes["customer_reply"])
-    view.expect_sla(text)
-    assert_sla_matches(_ticket(helpdesk_api, journey), text)
-
-
-@then(parsers.parse("the ticket view shows {customer} as the requester"))
-def view_shows_requester(customer, journey, personas, helpdesk_api):
-    _view(journey).expect_detail("Requester", personas[customer].full_name)
-    assert _ticket(helpdesk_api, journey)["requester_name"] == personas[customer].full_name
-
-
-@then(parsers.parse('the ticket view shows the ticket as "{status}" with the customer\'s chat message'))
-def view_shows_status(status, journey, helpdesk_api):
-    view = _view(journey)
-    view.refresh()
-    view.expect_detail("Status", status)
-    view.expect_message("confirmed in chat")
-    assert _ticket(helpdesk_api, journey)["status_label"] == status
-
-
-@then(parsers.parse("that tab shows {customer}'s contact record"))
-def tab_shows_record(customer, journey, personas, crm_api):
-    ContactRecord(_view(journey).page).expect_contact(personas[customer].full_name)
-    assert crm_api.contact(personas[customer].id)["full_name"] == personas[customer].full_name
 
 
 # --- what the helpdesk and the CRM hold --------------------------------------------------------------
 
 @then(parsers.parse("the helpdesk has the resolution timer paused with {hours:d} hours left"))
-def resolution_paused(hours, helpdesk_api, journey):
-    sla = _ticket(helpdesk_api, journey)["sla"]
-    assert sla["paused"] and sla["resolution"]["state"] == "paused", sla
-    assert sla["resolution"]["remaining_seconds"] == hours * HOUR, sla
+@needs("helpdesk")
+def resolution_paused(hours, helpdesk, journey):
+    """Checks in the helpdesk: the ticket's SLA clocks are paused, the resolution clock is paused, and it has
+    exactly this many business hours left."""
+    ticket = current_ticket(helpdesk, journey)
+    clock = ticket.sla_clock("resolution")
+    expect_value(f"the resolution SLA of ticket {ticket.id} (clocks paused, state, business seconds left)",
+                 (True, "paused", hours * HOUR), "the helpdesk", (ticket.sla_paused, clock.state, clock.remaining_seconds))
 
 
 @then(parsers.parse("the helpdesk has the ticket open again with the resolution timer running and {hours:d} hours left"))
-def resolution_resumed(hours, helpdesk_api, journey, events):
-    ticket = _ticket(helpdesk_api, journey)
-    assert ticket["status"] == "open" and ticket["sla"]["resolution"]["state"] == "running", ticket["sla"]
-    assert ticket["sla"]["resolution"]["remaining_seconds"] == hours * HOUR, ticket["sla"]
-    events.wait_for("ticket.status_changed", ticket=ticket["id"], status="open", previous_status="pending")
+@needs("helpdesk", "event_stream")
+def resolution_resumed(hours, helpdesk, journey, events):
+    """Checks in the helpdesk: the ticket is open, its resolution clock runs with exactly this many business
+    hours left, and the helpdesk announced the change from pending to open."""
+    ticket = current_ticket(helpdesk, journey)
+    clock = ticket.sla_clock("resolution")
+    expect_value(f"ticket {ticket.id} (status, resolution clock, business seconds left)", ("open", "running", hours * HOUR),
+                 "the helpdesk", (ticket.status, clock.state, clock.remaining_seconds))
+    events.wait_for("ticket.status_changed", system="helpdesk", ticket=ticket.id, status="open", previous_status="pending")
 
 
 @then("the helpdesk warned that the resolution SLA of the ticket is close")
-def sla_warned(helpdesk_api, journey, events):
-    events.wait_for("ticket.sla_warning", ticket=journey.notes["ticket"], metric="resolution")
-    assert _ticket(helpdesk_api, journey)["sla"]["resolution"]["state"] == "warning"
+@needs("helpdesk", "event_stream")
+def sla_warned(helpdesk, journey, events):
+    """Waits for the helpdesk's SLA warning about the ticket's resolution, then checks the resolution clock is in
+    its warning state."""
+    events.wait_for("ticket.sla_warning", system="helpdesk", ticket=current_ticket_id(journey), metric="resolution")
+    expect_value(f"the resolution SLA clock of ticket {current_ticket_id(journey)}", "warning", "the helpdesk",
+                 current_ticket(helpdesk, journey).sla_clock("resolution").state)
 
 
 @then(parsers.parse('the helpdesk breached the resolution SLA and escalated the ticket to "{group}" with priority "{priority}"'))
-def sla_breached(group, priority, helpdesk_api, journey, events):
-    events.wait_for("ticket.sla_breached", ticket=journey.notes["ticket"], metric="resolution")
-    events.wait_for("ticket.escalated", ticket=journey.notes["ticket"], group=group)
-    ticket = _ticket(helpdesk_api, journey)
-    assert ticket["escalated"] and ticket["group"] == group and ticket["priority"] == priority, ticket
+@needs("helpdesk", "event_stream")
+def sla_breached(group, priority, helpdesk, journey, events):
+    """Waits for the helpdesk's announcements that the ticket's resolution SLA was breached and the ticket
+    escalated to the group; then checks the ticket is escalated to that group with this priority (e.g. urgent)."""
+    events.wait_for("ticket.sla_breached", system="helpdesk", ticket=current_ticket_id(journey), metric="resolution")
+    events.wait_for("ticket.escalated", system="helpdesk", ticket=current_ticket_id(journey), group=group)
+    ticket = current_ticket(helpdesk, journey)
+    expect_value(f"ticket {ticket.id} (escalated, group, priority)", (True, group, priority), "the helpdesk",
+                 (ticket.escalated, ticket.group, ticket.priority))
 
 
 @then(parsers.re(r"the helpdesk has the first reply due at (?P<day>\w+) (?P<hhmm>\d\d:\d\d)$"))
-def first_reply_due(day, hhmm, helpdesk_api, journey, business_time):
-    assert _ticket(helpdesk_api, journey)["sla"]["first_reply"]["due_at"] == business_time.iso(day, hhmm)
+@needs("helpdesk", "clock")
+def first_reply_due(day, hhmm, helpdesk, journey, business_time):
+    """Checks in the helpdesk: the ticket's first reply is due at the given weekday and time (e.g. Monday 13:00),
+    the next such moment on the sandbox clock; business hours are weekdays 09:00-17:00."""
+    expect_value(f"the first-reply due time of ticket {current_ticket_id(journey)}", business_time.iso(day, hhmm),
+                 "the helpdesk", current_ticket(helpdesk, journey).sla_clock("first_reply").due_at)
 
 
 @then(parsers.parse('the helpdesk has an email ticket "{subject}" linked to {customer}\'s CRM record'))
-def email_ticket_linked(subject, customer, helpdesk_api, journey, personas, crm_api):
-    ticket = _ticket(helpdesk_api, journey)
-    assert (ticket["subject"], ticket["channel"], ticket["contact_id"]) == (subject, "email", personas[customer].id), ticket
-    assert ticket["id"] in [t["id"] for t in crm_api.contact_tickets(personas[customer].id)]
+@needs("helpdesk")
+def email_ticket_linked(subject, customer, helpdesk, journey, personas, crm):
+    """Checks in the helpdesk: the ticket is an email ticket with this subject, linked to the customer's CRM
+    contact (found by their email address); and the CRM lists the ticket on the customer's record."""
+    ticket = current_ticket(helpdesk, journey)
+    contact_id = personas[customer].id
+    expect_value(f"ticket {ticket.id} (subject, channel, CRM contact)", (subject, "email", contact_id), "the helpdesk",
+                 (ticket.subject, ticket.channel, ticket.contact_id))
+    _expect_linked_in_crm(crm, contact_id, ticket.id)
 
 
 @then(parsers.parse("the bot confirms {customer}'s support request is closed"))
-def bot_confirms_closed(customer, journey, helpdesk_api):
-    journey.notes["widgets"][customer].expect_reply(f"Your support request {journey.notes['ticket']} is now closed.")
-    assert _ticket(helpdesk_api, journey)["status"] == "solved"
+@needs("helpdesk")
+def bot_confirms_closed(customer, journey, helpdesk):
+    """In the customer's chat widget: the bot replies "Your support request <ticket> is now closed."; the
+    helpdesk has the ticket solved."""
+    journey.notes["widgets"][customer].expect_reply(f"Your support request {current_ticket_id(journey)} is now closed.")
+    eventually(lambda: current_ticket(helpdesk, journey), until=lambda t: t.status == "solved",
+               description=f"ticket {current_ticket_id(journey)} solved in the helpdesk")
 
 
 @then("the helpdesk has the ticket solved with messages from email, phone and chat")
-def solved_across_channels(helpdesk_api, journey):
-    ticket = _ticket(helpdesk_api, journey)
-    assert ticket["status"] == "solved", ticket
-    assert [c["channel"] for c in ticket["comments"]] == ["email", "phone", "chat"], ticket["comments"]
+@needs("helpdesk")
+def solved_across_channels(helpdesk, journey):
+    """Checks in the helpdesk: the ticket is solved and its messages came by email, then phone, then chat, in
+    that order and no others."""
+    ticket = current_ticket(helpdesk, journey)
+    expect_value(f"the status of ticket {ticket.id}", "solved", "the helpdesk", ticket.status)
+    expect_value(f"the channels of the messages on ticket {ticket.id}", ["email", "phone", "chat"], "the helpdesk",
+                 [c.channel for c in ticket.comments])
 
 
 @then(parsers.parse("{customer} was emailed about the new ticket, the reply and the solution"))
-def customer_notified(customer, helpdesk_api, journey, personas):
-    notes = helpdesk_api.notifications(journey.notes["ticket"])
-    assert {n["to"] for n in notes} == {personas[customer].extra["email"]}, notes
-    subjects = [n["subject"] for n in notes]
-    for expected in ("We received your request", "Update on", "is now solved"):
-        assert any(expected in s for s in subjects), subjects
+@needs("helpdesk")
+def customer_notified(customer, helpdesk, journey, personas):
+    """Checks the helpdesk's notifications for the ticket: all went to the customer's email address, and among
+    them are "We received your request", "Update on ..." (the agent's reply) and "... is now solved"."""
+    notes = helpdesk.notifications(current_ticket_id(journey))
+    expect_value(f"the addresses notified about ticket {current_ticket_id(journey)}", {_email(personas[customer])},
+                 "the helpdesk", {n.to for n in notes})
+    subjects = [n.subject for n in notes]
+    expect_value(f"the notifications about ticket {current_ticket_id(journey)} missing", [], "the helpdesk",
+                 [wanted for wanted in NOTIFICATION_SUBJECTS if not any(wanted in s for s in subjects)])
+
+
+def _record_shows_ticket(customer, agent, status, desktop, personas, journey, crm):
+    record = desktop.console(agent).open_contact(personas[customer].full_name, personas[customer].phone)
+    record.expect_ticket(current_ticket_id(journey), status)
+    linked = _expect_linked_in_crm(crm, personas[customer].id, current_ticket_id(journey))
+    expect_value(f"the status of ticket {linked.id} on {customer}'s CRM record", status, "the CRM", linked.status_label)
+    return record
+
+
+@then(parsers.re(r'(?P<customer>\w+)\'s record in (?P<agent>\w+)\'s console shows the ticket as "(?P<status>[^"]+)"$'))
+@needs("helpdesk")
+def record_shows_ticket(customer, agent, status, desktop, personas, journey, crm):
+    """In the agent's CRM console: the customer's contact record lists the ticket with the status as written
+    (e.g. "Solved"); the CRM lists the ticket on the record with that status."""
+    _record_shows_ticket(customer, agent, status, desktop, personas, journey, crm)
 
 
 @then(parsers.re(r'(?P<customer>\w+)\'s record in (?P<agent>\w+)\'s console shows the ticket as "(?P<status>[^"]+)"'
-                 r'(?: and the next action "(?P<action>[^"]+)")?$'))
-def record_shows_ticket(customer, agent, status, action, desktop, personas, journey, crm_api):
-    record = desktop.console(agent).open_contact(personas[customer].full_name, personas[customer].phone)
-    record.expect_ticket(journey.notes["ticket"], status)
-    linked = {t["id"]: t for t in crm_api.contact_tickets(personas[customer].id)}
-    assert linked[journey.notes["ticket"]]["status_label"] == status, linked
-    if action:
-        record.expect_follow_up(f"Next action: {action}")
-        assert action in [f["next_action"] for f in crm_api.followups(contact_id=personas[customer].id)]
+                 r' and the next action "(?P<action>[^"]+)"$'))
+@needs("helpdesk", "callbacks")
+def record_shows_ticket_and_action(customer, agent, status, action, desktop, personas, journey, crm):
+    """As above, and the record also shows "Next action: <action>" (e.g. "Call back (abandoned call)"); the CRM
+    has a follow-up with that next action for the customer."""
+    record = _record_shows_ticket(customer, agent, status, desktop, personas, journey, crm)
+    record.expect_follow_up(f"Next action: {action}")
+    expect_value(f"a follow-up {action!r} for {customer} in the CRM", True, "the CRM",
+                 action in [f.next_action for f in crm.follow_ups(contact_id=personas[customer].id)])
 
 
 @then("the helpdesk ticket and the CRM list each other")
-def linked_both_ways(helpdesk_api, journey, crm_api, personas):
-    ticket = _ticket(helpdesk_api, journey)
-    assert ticket["contact_id"] is not None
-    assert ticket["id"] in [t["id"] for t in crm_api.contact_tickets(ticket["contact_id"])]
+@needs("helpdesk")
+def linked_both_ways(helpdesk, journey, crm):
+    """Checks the helpdesk ticket names a CRM contact, and the CRM lists the ticket on that contact's record."""
+    ticket = current_ticket(helpdesk, journey)
+    assert ticket.contact_id is not None, f"{ticket.describe()} is linked to no CRM contact"
+    _expect_linked_in_crm(crm, ticket.contact_id, ticket.id)
 
 
 @then(parsers.parse("the helpdesk has an abandoned-call ticket for {customer} from the phone"))
-def abandoned_ticket(customer, helpdesk_api, journey, personas):
-    ticket = eventually(lambda: helpdesk_api.tickets(source_ref=journey.require_call()), until=lambda found: found,
-                        description="the abandoned-call ticket in the helpdesk")[0]
-    assert ticket["channel"] == "phone" and ticket["contact_id"] == personas[customer].id, ticket
-    assert "abandoned-call" in ticket["tags"] and ticket["correlation_id"] == journey.correlation_id, ticket
-    journey.notes["ticket"] = ticket["id"]
+@needs("helpdesk")
+def abandoned_ticket(customer, helpdesk, journey, personas):
+    """Waits for the helpdesk ticket raised from the call the customer abandoned: a phone ticket linked to the
+    customer's CRM contact, tagged abandoned-call, carrying the call's correlation id. It becomes "the ticket"."""
+    call_id = journey.require_call()
+    ticket = eventually(lambda: helpdesk.tickets(source_ref=call_id), until=lambda found: found,
+                        description=f"the helpdesk ticket raised from the abandoned call {call_id}")[0]
+    expect_value(f"ticket {ticket.id} (channel, CRM contact, tagged abandoned-call, correlation id)",
+                 ("phone", personas[customer].id, True, journey.correlation_id), "the helpdesk",
+                 (ticket.channel, ticket.contact_id, "abandoned-call" in ticket.tags, ticket.correlation_id))
+    journey.notes["ticket"] = ticket.id
 
 
 @then(parsers.parse("the CTI scheduled a callback for {customer}'s abandoned call"))
-def callback_for_abandoned(customer, cti_api, personas, journey):
-    callbacks = cti_api.callbacks(number=personas[customer].phone)
-    assert [(c["reason"], c["status"], c["origin_interaction_id"]) for c in callbacks] == \
-        [("abandoned", "scheduled", journey.require_call())], callbacks
+@needs("callbacks")
+def callback_for_abandoned(customer, cti, personas, journey):
+    """Checks the CTI's callbacks to the customer's number: exactly one, scheduled, because the call was
+    abandoned, and raised from that call."""
+    callbacks = cti.callbacks(number=personas[customer].phone)
+    expect_value(f"the callbacks to {customer} (reason, status, from call)",
+                 [("abandoned", "scheduled", journey.require_call())], "the CTI",
+                 [(c.reason, c.status, c.origin_call_id) for c in callbacks])

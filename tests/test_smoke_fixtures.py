@@ -31,8 +31,8 @@ def test_expired_token_is_refreshed_after_the_clock_jumps(crm_api, sandbox_admin
 
 def test_event_recorder_sees_what_the_crm_emits(crm_api, events):
     contact = crm_api.create_contact("Smoke", "Recorder", "+1 555 0100 777")
-    got = events.wait_for("contact.created", system="crm", where=lambda e: e["data"].get("id") == contact["id"])
-    assert got["source"] == "crm"
+    got = events.wait_for("contact.created", system="crm", id=contact["id"])
+    assert (got.system, got.value("id")) == ("crm", contact["id"])
 
 
 def test_actor_logs_in_once_and_reuses_the_session(actors, actor_sessions, settings, target, cti_api):

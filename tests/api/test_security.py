@@ -86,26 +86,26 @@ def test_the_receiver_accepts_only_deliveries_signed_with_the_shared_secret():
         receiver.stop()
 
 
-def test_sandbox_webhooks_are_signed_with_the_shared_secret(crm, webhook_receiver, webhook_subscriptions):
-    webhook_subscriptions.subscribe(crm, webhook_receiver, ["contact.created"])
+def test_sandbox_webhooks_are_signed_with_the_shared_secret(crm, event_source, webhook_receiver, webhook_subscriptions):
+    webhook_subscriptions.subscribe(event_source, webhook_receiver, ["contact.created"], system="crm")
     contact = crm.create_contact("Pia", "Webhook", "+15550104040")
     processed = webhook_receiver.wait_for(
-        lambda ds: [d for d in ds if d.verdict == "processed" and d.event["data"]["id"] == contact["id"]],
+        lambda ds: [d for d in ds if d.verdict == "processed" and d.event.has(id=contact["id"])],
         description="the signed contact.created delivery")
-    assert processed[0].event["type"] == "contact.created"
+    assert processed[0].event.type == "contact.created"
 
 
-def test_a_trainee_cannot_register_list_or_delete_webhooks(crm, as_trainee_and_agent, webhook_receiver,
+def test_a_trainee_cannot_register_list_or_delete_webhooks(crm, as_trainee_and_agent, event_source, webhook_receiver,
                                                           webhook_subscriptions):
-    partner = webhook_subscriptions.subscribe(crm, webhook_receiver, ["contact.created"])  # the suite may
+    partner = webhook_subscriptions.subscribe(event_source, webhook_receiver, ["contact.created"], system="crm")  # the suite may
     trainee = as_trainee_and_agent["trainee"]
     attempts = {"register": trainee.request("POST", "/api/webhooks", json={
                     "url": webhook_receiver.url, "secret": "trainee-secret", "types": ["contact.created"]}),
                 "list": trainee.request("GET", "/api/webhooks"),
-                "delete": trainee.request("DELETE", f"/api/webhooks/{partner['id']}")}
+                "delete": trainee.request("DELETE", f"/api/webhooks/{partner.id}")}
     assert {what: answer.status_code for what, answer in attempts.items()} == \
         {"register": 403, "list": 403, "delete": 403}, {what: answer.text for what, answer in attempts.items()}
-    assert [hook["id"] for hook in crm.webhooks()["webhooks"]].count(partner["id"]) == 1
+    assert [hook.id for hook in event_source.webhooks("crm")].count(partner.id) == 1
 
 
 def test_without_sandbox_mode_webhooks_go_nowhere_off_the_allow_list(sandbox_without_test_api, settings):

@@ -7,11 +7,13 @@ from deskcheck.adapters import AdapterSet
 from deskcheck.adapters.sandbox.api_channels import (ChatClient, HelpdeskClient, IvrClient, MarketingClient,
                                                      SandboxAdmin)
 from deskcheck.adapters.sandbox.api_voice import CrmClient, CtiClient
-from deskcheck.adapters.sandbox.channels import SandboxHelpdesk, SandboxMarketing
+from deskcheck.adapters.sandbox.channels import SandboxMarketing
 from deskcheck.adapters.sandbox.chat import SandboxChat
 from deskcheck.adapters.sandbox.controls import SandboxControls
 from deskcheck.adapters.sandbox.crm import SandboxCrm
 from deskcheck.adapters.sandbox.cti import SandboxCallGenerator, SandboxCti
+from deskcheck.adapters.sandbox.events import EVENT_SYSTEMS, SandboxEventSource
+from deskcheck.adapters.sandbox.helpdesk import SandboxHelpdesk
 from deskcheck.adapters.sandbox.http import ApiClient
 from deskcheck.adapters.sandbox.ivr import SandboxIvr
 
@@ -28,6 +30,7 @@ class SandboxAdapters(AdapterSet):
     ROLES: ClassVar[dict[str, type]] = {
         "crm": SandboxCrm, "cti": SandboxCti, "telephony": SandboxCallGenerator, "ivr": SandboxIvr,
         "chat": SandboxChat, "helpdesk": SandboxHelpdesk, "marketing": SandboxMarketing, "controls": SandboxControls,
+        "events": SandboxEventSource,
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -45,6 +48,8 @@ class SandboxAdapters(AdapterSet):
         return self._clients[system]
 
     def build(self, role: str, adapter_class: type) -> Any:
+        if role == "events":  # every system announces events: the event source reads each one's
+            return adapter_class({s: self.api(s) for s in EVENT_SYSTEMS if s in self.connection.urls})
         return adapter_class(self.api(SYSTEM_OF_ROLE.get(role, role)))
 
     def close(self) -> None:

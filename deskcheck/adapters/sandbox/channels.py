@@ -1,16 +1,7 @@
-"""The sandbox's helpdesk and marketing behind their ports (the IVR's and chat's: ivr.py, chat.py)."""
+"""The sandbox's marketing behind its port (the IVR's, chat's and helpdesk's: ivr.py, chat.py, helpdesk.py)."""
 from __future__ import annotations
 
-from deskcheck.adapters.sandbox.api_channels import HelpdeskClient, MarketingClient
-
-
-class SandboxHelpdesk:
-    """The helpdesk port over the sandbox helpdesk's API."""
-
-    capabilities = frozenset({"helpdesk"})
-
-    def __init__(self, api: HelpdeskClient) -> None:
-        self.api = api
+from deskcheck.adapters.sandbox.api_channels import MarketingClient
 
 
 class SandboxMarketing:

@@ -6,10 +6,11 @@ from typing import Any
 from deskcheck.adapters.sandbox.api_voice import CrmClient
 from deskcheck.adapters.sandbox.chat import chat_context
 from deskcheck.adapters.sandbox.http import ApiError, refusal
+from deskcheck.adapters.sandbox.helpdesk import ticket_record
 from deskcheck.adapters.sandbox.ivr import ivr_context
 from deskcheck.adapters.sandbox.sessions import TokenAudit
 from deskcheck.records import (CallLog, Case, Contact, Disposition, FollowUp, Order, Presence, ScreenPop,
-                               ThreeSixty)
+                               ThreeSixty, Ticket)
 
 
 def contact_record(body: dict[str, Any]) -> Contact:
@@ -131,6 +132,10 @@ class SandboxCrm(TokenAudit):
                          f.get("next_action_due"), count_of(f.get("attempts")),
                          tuple(a.get("outcome") for a in f.get("attempts") or () if isinstance(a, dict)))
                 for f in self.api.followups(contact_id=contact_id, phone=phone)]
+
+    def linked_tickets(self, contact_id: Any) -> list[Ticket]:
+        """The helpdesk tickets the CRM lists on the contact's record (read through to the helpdesk: no SLA clocks)."""
+        return [ticket_record(t) for t in self.api.contact_tickets(contact_id)]
 
     # presence
     def presence(self, username: str) -> Presence:

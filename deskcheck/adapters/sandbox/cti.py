@@ -49,7 +49,8 @@ def queue_record(body: dict[str, Any]) -> Queue:
 
 def callback_record(body: dict[str, Any]) -> Callback:
     return Callback(body["id"], body.get("number", ""), body.get("queue"), body.get("status", ""),
-                    count_of(body.get("attempts")), body.get("due_at"), due_now=bool(body.get("due")),
+                    count_of(body.get("attempts")), body.get("due_at"), reason=body.get("reason"),
+                    origin_call_id=body.get("origin_interaction_id"), due_now=bool(body.get("due")),
                     last_call_id=body.get("interaction_id"))
 
 
