@@ -1,6 +1,6 @@
-"""Chat: the customer talks to the bot in the website's chat widget (their own browser context); the agent
-takes the chat over in the softphone's chat panel; the chat system, the CTI, the CRM and the helpdesk agree
-on what happened (ChatSession, the ``chat`` part of the CTI's Interaction and the CRM's CallLog, Ticket)."""
+"""Chat: the customer talks to the bot in the website's chat widget (their own browser context); the chat
+system, the CRM and the helpdesk agree on what the bot did (ChatSession, Ticket). Handing the chat to an agent:
+the chat_handover area."""
 from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
@@ -9,31 +9,16 @@ from deskcheck.capabilities import needs
 from deskcheck.records import ChatSession
 from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
+from steps._chat import chatting_customer, conversation, customer_widget
 
-HELPDESK_EDGE = "chat->helpdesk.tickets"  # the chat system's ticket requests to the helpdesk, as the controls port names it
-
-
-def _widget(journey, customer: str):
-    return journey.notes["widgets"][customer]
-
-
-def _chatting_customer(journey) -> str:
-    """The customer who opened the chat (steps that do not name one mean them)."""
-    return next(iter(journey.notes["widgets"]))
-
-
-def _conversation(chat, journey, customer: str | None = None) -> ChatSession:
-    return chat.session(journey.notes["conversations"][customer or _chatting_customer(journey)])
+# the chat system's ticket requests to the helpdesk, as the controls port names that edge
+HELPDESK_EDGE = "chat->helpdesk.tickets"
 
 
 def _expect_bot_said(session: ChatSession, what: str, said: bool) -> None:
     if not said:
         raise AssertionError(f"the chat system's transcript of chat {session.id} should have the bot say {what}: "
                              f"the bot said {session.said_by('bot')}")
-
-
-def _chat_call(cti, journey):
-    return cti.interaction(journey.require_call())
 
 
 # --- given ----------------------------------------------------------------------------------------
@@ -88,7 +73,7 @@ def customer_opens_chat(customer, customers, journey):
 @when(parsers.re(r'(?P<customer>\w+) writes "(?P<text>[^"]+)"$'))
 def customer_writes(customer, text, journey):
     """In the customer's chat widget: sends the message and sees it in the conversation."""
-    _widget(journey, customer).send(text)
+    customer_widget(journey, customer).send(text)
 
 
 @when(parsers.re(r"(?P<customer>\w+) gives (?:her|his|their) (?P<what>email address|customer id) in the chat$"))
@@ -96,7 +81,8 @@ def customer_identifies(customer, what, personas, journey):
     """In the customer's chat widget: sends their email address or their customer id (the CRM account
     number), as the bot asks before it looks into an account."""
     persona = personas[customer]
-    _widget(journey, customer).send(persona.extra["email"] if what == "email address" else persona.account_number)
+    said = persona.extra["email"] if what == "email address" else persona.account_number
+    customer_widget(journey, customer).send(said)
 
 
 # --- what the bot answered ---------------------------------------------------------------------------
@@ -107,9 +93,9 @@ def bot_tells_refund(customer, update, journey, chat):
     """In the customer's chat widget: the bot names the refund ticket and gives the agent's latest update.
     The chat system's transcript has the bot saying the ticket is open with that update."""
     ticket = journey.notes["ticket"]
-    _widget(journey, customer).expect_reply(f"Your refund request {ticket}")
-    _widget(journey, customer).expect_reply(f"Latest update: {update}")
-    session = _conversation(chat, journey, customer)
+    customer_widget(journey, customer).expect_reply(f"Your refund request {ticket}")
+    customer_widget(journey, customer).expect_reply(f"Latest update: {update}")
+    session = conversation(chat, journey, customer)
     _expect_bot_said(session, f"that refund request {ticket} is open, with the update {update!r}",
                      any(ticket in s and "is open" in s and update in s for s in session.said_by("bot")))
 
@@ -124,9 +110,9 @@ def bot_tells_order(customer, status, journey, chat, crm, personas):
         raise AssertionError(f"the CRM should have a recent order for {customer}: it has none")
     order = orders[0]
     answer = f"Your latest order {order.number} is {status}."
-    _widget(journey, customer).expect_reply(answer)
+    customer_widget(journey, customer).expect_reply(answer)
     expect_value(f"the status of {customer}'s latest order {order.number}", status, "the CRM", order.status)
-    session = _conversation(chat, journey, customer)
+    session = conversation(chat, journey, customer)
     _expect_bot_said(session, repr(answer), answer in session.said_by("bot"))
 
 
@@ -135,7 +121,7 @@ def bot_tells_order(customer, status, journey, chat, crm, personas):
 def chat_authenticated(customer, by, journey, chat, personas, events):
     """Checks the chat system identified the customer as their CRM contact, and announced that it did so by
     the email address or by the customer id."""
-    session = _conversation(chat, journey, customer)
+    session = conversation(chat, journey, customer)
     expect_value(f"the CRM contact chat {session.id} identified", personas[customer].id, "the chat system",
                  session.contact_id)
     events.wait_for("chat.authenticated", conversation_id=session.id, contact_id=personas[customer].id,
@@ -147,7 +133,7 @@ def chat_authenticated(customer, by, journey, chat, personas, events):
 def helpdesk_status_read(customer, journey, chat, events):
     """Checks the helpdesk announced that the refund ticket's status was read, in the chat, as part of this
     chat's journey (same correlation id)."""
-    session = _conversation(chat, journey, customer)
+    session = conversation(chat, journey, customer)
     events.wait_for("ticket.status_read", system="helpdesk", ticket=journey.notes["ticket"], via="chat",
                     correlation_id=session.correlation_id)
 
@@ -158,10 +144,10 @@ def bot_cites(answer, source, journey, chat):
     """In the customer's chat widget: the bot's answer contains the text and links its knowledge article
     ("<id> <title>", e.g. "KB-101 Resetting your router"). The chat system's last message is that answer,
     citing that article."""
-    widget = _widget(journey, _chatting_customer(journey))
+    widget = customer_widget(journey, chatting_customer(journey))
     widget.expect_reply(answer)
     widget.expect_source(source)
-    session = _conversation(chat, journey)
+    session = conversation(chat, journey)
     last = session.last_message
     expect_value(f"the last message of chat {session.id} (from, answer given, article cited)",
                  ("bot", True, source), "the chat system",
@@ -173,7 +159,7 @@ def bot_cites(answer, source, journey, chat):
 def chat_knowledge_event(article, journey, chat, events):
     """Checks the chat system's transcript has a bot answer citing the knowledge article (its id, e.g.
     "KB-101"), and that the chat system announced that answer as a knowledge answer."""
-    session = _conversation(chat, journey)
+    session = conversation(chat, journey)
     cited = [m for m in session.transcript if m.source is not None and m.source.id == article]
     if not cited:
         raise AssertionError(f"the bot should cite {article} in chat {session.id}: it cited "
@@ -186,8 +172,9 @@ def chat_knowledge_event(article, journey, chat, events):
 def bot_falls_back(journey, chat):
     """In the customer's chat widget: the bot says it cannot see the refund details right now. The chat
     system's last message is the bot's fallback, offering to talk to a person."""
-    _widget(journey, _chatting_customer(journey)).expect_reply("Sorry, I can't see your refund details right now.")
-    session = _conversation(chat, journey)
+    widget = customer_widget(journey, chatting_customer(journey))
+    widget.expect_reply("Sorry, I can't see your refund details right now.")
+    session = conversation(chat, journey)
     last = session.last_message
     expect_value(f"the last message of chat {session.id} (a fallback, offers a person)", (True, True),
                  "the chat system", (last.fallback, "talk to a person" in last.text) if last else None)
@@ -198,7 +185,7 @@ def bot_falls_back(journey, chat):
 def chat_fallback_event(journey, chat, events):
     """Checks the chat system announced a fallback in this chat, naming the helpdesk as the system that gave
     nothing."""
-    events.wait_for("chat.fallback", conversation_id=_conversation(chat, journey).id, backend="helpdesk")
+    events.wait_for("chat.fallback", conversation_id=conversation(chat, journey).id, backend="helpdesk")
 
 
 @then("the bot says it could not find an account and asks again")
@@ -206,8 +193,8 @@ def chat_fallback_event(journey, chat, events):
 def bot_asks_again(journey, chat):
     """In the customer's chat widget: the bot says it could not find an account; the chat system is still
     waiting for the customer's email address or customer id."""
-    _widget(journey, _chatting_customer(journey)).expect_reply("I couldn't find an account with that.")
-    session = _conversation(chat, journey)
+    customer_widget(journey, chatting_customer(journey)).expect_reply("I couldn't find an account with that.")
+    session = conversation(chat, journey)
     expect_value(f"what the bot of chat {session.id} waits for", "identity", "the chat system", session.awaiting)
 
 
@@ -216,7 +203,7 @@ def bot_asks_again(journey, chat):
 def chat_not_identified(journey, chat, events):
     """Checks the chat system has no CRM contact for this chat, and announced that identifying the customer
     failed."""
-    session = _conversation(chat, journey)
+    session = conversation(chat, journey)
     expect_value(f"the CRM contact chat {session.id} identified", None, "the chat system", session.contact_id)
     events.wait_for("chat.authentication.failed", conversation_id=session.id)
 
@@ -227,9 +214,9 @@ def bot_confirms_ticket(priority, journey, chat):
     """In the customer's chat widget: the bot confirms the support request it raised, with its ticket number
     and priority ("normal" or "high"). The chat system links the chat to that ticket, which the scenario
     follows from now on."""
-    text = _widget(journey, _chatting_customer(journey)).expect_reply_matching(
+    text = customer_widget(journey, chatting_customer(journey)).expect_reply_matching(
         rf"I've raised support request T-\d+ for you \(priority {priority}\)")
-    session = _conversation(chat, journey)
+    session = conversation(chat, journey)
     if not session.ticket_id or session.ticket_id not in text:
         raise AssertionError(f"the bot's confirmation {text!r} should name the ticket chat {session.id} is linked "
                              f"to: the chat system links it to {session.ticket_id!r}")
@@ -241,9 +228,9 @@ def bot_confirms_ticket(priority, journey, chat):
 def bot_says_queued(journey, chat, events):
     """In the customer's chat widget: the bot says the support request is queued until the helpdesk answers
     again. The chat system has no ticket for the chat yet, and announced the queued request."""
-    _widget(journey, _chatting_customer(journey)).expect_reply_matching(
+    customer_widget(journey, chatting_customer(journey)).expect_reply_matching(
         r"your support request is queued: it will be created as soon")
-    session = _conversation(chat, journey)
+    session = conversation(chat, journey)
     expect_value(f"the ticket of chat {session.id}", None, "the chat system", session.ticket_id)
     events.wait_for("chat.ticket.queued", system="chat", conversation_id=session.id)
 
@@ -307,8 +294,8 @@ def ticket_holds_transcript(journey, helpdesk):
 def bot_confirms_visit(date, journey, chat):
     """In the customer's chat widget: the bot confirms the service visit is moved to the date (YYYY-MM-DD);
     the chat system's intent path has "Reschedule a service"."""
-    _widget(journey, _chatting_customer(journey)).expect_reply(f"Done: your service visit is moved to {date}.")
-    session = _conversation(chat, journey)
+    customer_widget(journey, chatting_customer(journey)).expect_reply(f"Done: your service visit is moved to {date}.")
+    session = conversation(chat, journey)
     if "Reschedule a service" not in session.intent_path:
         raise AssertionError(f"the intent path of chat {session.id} should have 'Reschedule a service': "
                              f"it is {list(session.intent_path)}")
@@ -319,122 +306,5 @@ def bot_confirms_visit(date, journey, chat):
 def chat_visit_event(customer, date, journey, chat, events, personas):
     """Checks the chat system announced the customer's service visit moved to the date (YYYY-MM-DD), for
     their CRM contact."""
-    session = _conversation(chat, journey, customer)
+    session = conversation(chat, journey, customer)
     events.wait_for("chat.service_rescheduled", conversation_id=session.id, contact_id=personas[customer].id, date=date)
-
-
-# --- the hand-over to an agent -------------------------------------------------------------------------
-
-@then(parsers.parse("{agent}'s softphone offers a chat from {customer_name}"))
-def softphone_offers_chat(agent, customer_name, desktop, cti, actors, journey):
-    """In the agent's softphone: an incoming chat from the customer (full name) is offered. The CTI has the
-    chat from the customer's conversation offered to the agent; the scenario follows it from now on."""
-    desktop.console(agent).softphone.chat.expect_offered(customer_name)
-    username = actors.user(agent).username
-    conversation_id = next(iter(journey.notes["conversations"].values()))
-
-    def chats_of_conversation():
-        return [i for i in cti.interactions(agent=username)
-                if i.channel == "chat" and i.chat is not None and i.chat.conversation_id == conversation_id]
-
-    offered = eventually(chats_of_conversation, until=lambda found: found and found[0].state == "offered",
-                         description=f"the chat of conversation {conversation_id} offered to {agent} in the CTI")
-    journey.track_call(offered[0])
-
-
-@when(parsers.parse("{agent} accepts the chat"))
-def agent_accepts_chat(agent, desktop, cti, journey):
-    """In the agent's softphone: accepts the offered chat, and waits until the CTI has it connected."""
-    desktop.console(agent).softphone.chat.accept()
-    eventually(lambda: _chat_call(cti, journey), until=lambda i: i.state == "connected",
-               description=f"the chat {journey.require_call()} connected in the CTI")
-
-
-@then(parsers.parse('{agent}\'s chat panel shows the transcript with "{text}"'))
-def chat_panel_transcript(agent, text, desktop, cti, journey):
-    """In the agent's softphone chat panel: the transcript has a message containing the text; so does the
-    transcript the CTI chat carries."""
-    desktop.console(agent).softphone.chat.expect_message(text)
-    call = _chat_call(cti, journey)
-    messages = [m.text for m in call.chat.transcript] if call.chat else []
-    if not any(text in m for m in messages):
-        raise AssertionError(f"the transcript of the CTI chat {call.id} should have a message with {text!r}: "
-                             f"it has {messages}")
-
-
-@then(parsers.parse('{agent}\'s chat panel shows the intent path "{path}" and a "{sentiment}" sentiment'))
-def chat_panel_context(agent, path, sentiment, desktop, cti, journey):
-    """In the agent's softphone chat panel: the bot's intent path (steps joined by " > ") and the customer's
-    sentiment ("positive", "neutral" or "negative"); the CTI chat carries the same."""
-    desktop.console(agent).softphone.chat.expect_context(path, sentiment)
-    call = _chat_call(cti, journey)
-    expect_value(f"the intent path and sentiment of the CTI chat {call.id}", (path, sentiment), "the CTI",
-                 (" > ".join(call.chat.intent_path), call.chat.sentiment) if call.chat else None)
-
-
-@then(parsers.parse("{customer} sees that {agent} joined the chat"))
-@needs("chat_bot")
-def customer_sees_agent(customer, agent, journey, chat):
-    """In the customer's chat widget: "<agent> joined the chat"; the chat system has the chat with an agent."""
-    _widget(journey, customer).expect_reply(f"{agent} joined the chat")
-    eventually(lambda: _conversation(chat, journey, customer), until=lambda c: c.state == "with_agent",
-               description=f"{customer}'s chat with an agent in the chat system")
-
-
-@when(parsers.parse('{agent} replies "{text}"'))
-def agent_replies(agent, text, desktop):
-    """In the agent's softphone chat panel: sends the reply and sees it in the transcript."""
-    desktop.console(agent).softphone.chat.reply(text)
-
-
-@then(parsers.parse("{customer} sees {agent}'s reply \"{text}\""))
-@needs("chat_bot")
-def customer_sees_reply(customer, agent, text, journey, chat):
-    """In the customer's chat widget: the agent's reply; the chat system's transcript has it from the agent,
-    under the agent's name."""
-    _widget(journey, customer).expect_reply(text)
-    eventually(lambda: _conversation(chat, journey, customer),
-               until=lambda c: any(m.sender == "agent" and m.text == text and m.name == agent for m in c.transcript),
-               description=f"{agent}'s reply {text!r} in the chat system")
-
-
-@when(parsers.parse('{agent} ends the chat and completes the wrap-up with "{code}"'))
-def agent_ends_chat(agent, code, desktop):
-    """In the agent's softphone: ends the chat, chooses the disposition code (e.g. RESOLVED) in the wrap-up
-    form and presses Done."""
-    softphone = desktop.console(agent).softphone
-    softphone.chat.end()
-    softphone.wrap_up.choose_disposition(code)
-    softphone.wrap_up.done()
-
-
-@then(parsers.parse('the CRM has a completed chat for {customer} with the transcript, the intent path and a '
-                    '"{sentiment}" sentiment'))
-def crm_has_chat(customer, sentiment, crm, journey, personas):
-    """Waits until the CRM's log of the chat is completed, then checks it is a chat of the customer's contact
-    that keeps the bot's intent path, the sentiment, and a transcript with the agent's messages."""
-    call_id = journey.require_call()
-    log = eventually(lambda: crm.call_log(call_id), until=lambda log: log is not None and log.status == "completed",
-                     description=f"the completed CRM log of chat {call_id}")
-    expect_value(f"the CRM log of chat {call_id} (kind, contact)", ("chat", personas[customer].id), "the CRM",
-                 (log.kind, log.contact_id))
-    if log.chat is None:
-        raise AssertionError(f"the CRM log of chat {call_id} should keep the bot's hand-over: it keeps none")
-    expect_value(f"the CRM log of chat {call_id} (sentiment, keeps an intent path, keeps the agent's messages)",
-                 (sentiment, True, True), "the CRM",
-                 (log.chat.sentiment, bool(log.chat.intent_path), any(m.sender == "agent" for m in log.chat.transcript)))
-
-
-@then(parsers.parse("{customer}'s timeline in {agent}'s console shows the chat with its intent path"))
-def timeline_shows_chat(customer, agent, desktop, crm, journey, personas):
-    """On the agent's console contact record of the customer: the timeline shows "Chat · completed · RESOLVED"
-    and the chat's intent path as the CRM's log of the chat keeps it."""
-    record = desktop.console(agent).contact_record
-    record.expect_contact(personas[customer].full_name)
-    record.expect_timeline_entry("Chat · completed · RESOLVED")
-    call_id = journey.require_call()
-    log = crm.call_log(call_id)
-    if log is None or log.chat is None:
-        raise AssertionError(f"the CRM should keep the log of chat {call_id} with its intent path: "
-                             + (log.describe() if log else "it has none"))
-    record.expect_timeline_entry(f"Intent path: {' > '.join(log.chat.intent_path)}")

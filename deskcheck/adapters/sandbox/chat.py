@@ -22,7 +22,8 @@ def sentiment_label(sentiment: Any) -> str | None:
 def chat_session_record(body: dict[str, Any]) -> ChatSession:
     contact = body.get("contact") or {}
     return ChatSession(
-        id=body["id"], state=body["state"], transcript=tuple(chat_message_record(m) for m in body.get("messages") or ()),
+        id=body["id"], state=body["state"],
+        transcript=tuple(chat_message_record(m) for m in body.get("messages") or ()),
         intent_path=tuple(body.get("intent_path") or ()), sentiment=sentiment_label(body.get("sentiment")),
         contact_id=contact.get("id"), authenticated=bool(contact), ticket_id=body.get("ticket_id"),
         call_id=body.get("interaction_id"), correlation_id=body.get("correlation_id"), awaiting=body.get("awaiting"),
