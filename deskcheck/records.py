@@ -39,7 +39,7 @@ class ThreeSixty:
     open_cases: tuple[Case, ...] = ()
     recent_orders: tuple[Order, ...] = ()
     billing_status: str = "current"  # current | overdue | pending_payment
-    balance: float = 0.0
+    balance: float | None = 0.0  # None when the caller's role may not see it
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Contact:
     date_of_birth: str | None = None  # None also when the caller's role may not see it
     tax_id: str | None = None
     custom_fields: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
-    hidden_fields: tuple[str, ...] = ()  # fields the caller's role may not see
+    hidden_fields: tuple[str, ...] = ()  # fields the caller's role may not see, by record name ("tax_id", "balance")
     three_sixty: ThreeSixty | None = None
 
     @property
@@ -227,6 +227,14 @@ class Interaction:
 
 
 @dataclass(frozen=True)
+class OpeningHours:
+    """When a queue's line is open: weekdays (0 = Monday) and the opening and closing time, "HH:MM"."""
+    days: tuple[int, ...]
+    opens: str
+    closes: str
+
+
+@dataclass(frozen=True)
 class Queue:
     name: str
     wrapup_mode: str
@@ -236,6 +244,7 @@ class Queue:
     agents_available: int = 0
     waiting: int = 0
     opens_at: str | None = None
+    hours: OpeningHours | None = None  # None: open around the clock
 
 
 @dataclass(frozen=True)

@@ -3,185 +3,246 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
+from deskcheck.capabilities import needs
+from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
+from pages.softphone import state_label
+from steps._agents import expect_agent
 
-def _call(cti_api, journey) -> dict:
-    return cti_api.interaction(journey.require_call())
 
-
-def _expect_call(cti_api, journey, description, until):
-    return eventually(lambda: _call(cti_api, journey), until=until, description=description)
+def _expect_call(cti, journey, description, until, *shown: str):
+    """Waits until the CTI's record of the scenario's call satisfies ``until``; on failure shows the
+    call's ``shown`` fields (default: state, agent, disposition)."""
+    call_id = journey.require_call()
+    return eventually(lambda: cti.interaction(call_id), until=until, description=f"{description} (call {call_id})",
+                      describe=lambda call: call.describe(*shown))
 
 
 @when(parsers.parse("{agent} rejects the call"))
 def agent_rejects(agent, desktop):
+    """In the agent's softphone: presses Reject on the ringing call."""
     desktop.console(agent).softphone.reject()
 
 
 @when(parsers.parse("{agent} puts the call on hold"))
 def agent_holds(agent, desktop):
+    """In the agent's softphone: presses Hold on the connected call."""
     desktop.console(agent).softphone.put_on_hold()
 
 
 @when(parsers.parse("{agent} resumes the call"))
 def agent_resumes(agent, desktop):
+    """In the agent's softphone: presses Resume on the held call."""
     desktop.console(agent).softphone.resume()
 
 
 @when(parsers.parse("{agent} mutes the call"))
 def agent_mutes(agent, desktop):
+    """In the agent's softphone: presses Mute on the connected call."""
     desktop.console(agent).softphone.mute()
 
 
 @when(parsers.parse("{agent} unmutes the call"))
 def agent_unmutes(agent, desktop):
+    """In the agent's softphone: presses Unmute on the muted call."""
     desktop.console(agent).softphone.unmute()
 
 
 @when(parsers.parse('{agent} presses "{digits}" on the keypad'))
 def agent_presses_keys(agent, digits, desktop):
+    """In the agent's softphone keypad: presses the keys in order (digits, * and #), e.g. "1042#"."""
     desktop.console(agent).softphone.press_keys(digits)
 
 
 @when(parsers.re(r'(?P<agent>\w+) (?P<kind>cold|warm) transfers the call to '
                  r'(?:the "(?P<queue>\w+)" queue|(?P<colleague>\w+)) with the note "(?P<note>[^"]*)"'))
 def agent_transfers(agent, kind, queue, colleague, note, desktop, actors):
+    """In the agent's softphone: transfers the call, cold (the call goes straight on) or warm (the agent
+    consults first), to a queue (support, sales, billing) or a colleague by first name, with a note."""
     target = f"Queue: {queue}" if queue else f"Agent: {actors.user(colleague).name}"
     desktop.console(agent).softphone.transfer(kind, target, note)
 
 
 @when(parsers.parse("{agent} completes the transfer"))
 def agent_completes_transfer(agent, desktop):
+    """In the transferring agent's softphone, during a warm transfer: presses Complete transfer."""
     desktop.console(agent).softphone.complete_transfer()
 
 
 @when(parsers.parse("{agent} cancels the consult"))
 def agent_cancels_consult(agent, desktop):
+    """In the transferring agent's softphone, during a warm transfer: cancels the consult and takes the
+    customer back."""
     desktop.console(agent).softphone.cancel_consult()
 
 
 @when(parsers.parse("{caller} hangs up before anyone answers"))
-def caller_abandons(caller, cti_api, journey):
-    cti_api.customer_hangup(journey.require_call())
+@needs("call_simulator")
+def caller_abandons(caller, telephony, journey):
+    """The customer hangs up their phone while the call is still ringing or waiting in the queue."""
+    telephony.customer_hangs_up(journey.require_call())
 
 
 @then(parsers.parse("{agent}'s softphone shows the call with {caller} connected"))
-def softphone_connected(agent, caller, desktop, personas):
+def softphone_connected(agent, caller, desktop, personas, cti, actors, journey):
+    """In the agent's softphone: the call shows as connected with the caller's number; the CTI has the
+    call connected to that agent."""
     desktop.console(agent).softphone.expect_connected(personas[caller].phone)
+    username = actors.user(agent).username
+    _expect_call(cti, journey, f"{caller}'s call connected to {agent}",
+                 lambda call: (call.state, call.agent) == ("connected", username), "state", "agent")
 
 
 @then(parsers.parse("the CTI has {caller}'s call connected to {agent}, who is on the call"))
-def cti_call_connected(caller, agent, cti_api, actors, personas, journey):
+def cti_call_connected(caller, agent, cti, actors, personas, journey):
+    """Checks the CTI has the call connected to the agent, from the caller's number, and the agent
+    ON_INTERACTION on that call."""
     username = actors.user(agent).username
-    call = _expect_call(cti_api, journey, f"{caller}'s call connected to {agent}",
-                        lambda i: i["state"] == "connected" and i["agent"] == username)
-    assert call["from_number"] == personas[caller].phone, call
-    eventually(lambda: cti_api.agent(username), until=lambda a: a["state"] == "ON_INTERACTION"
-               and a["current_interaction_id"] == call["id"], description=f"{agent} ON_INTERACTION")
+    call = _expect_call(cti, journey, f"{caller}'s call connected to {agent}",
+                        lambda call: (call.state, call.agent) == ("connected", username), "state", "agent")
+    expect_value(f"the number call {call.id} comes from", personas[caller].phone, "the CTI", call.from_number)
+    expect_agent(cti, actors, agent, f"ON_INTERACTION on call {call.id}",
+                  lambda a: (a.state, a.current_call_id) == ("ON_INTERACTION", call.id))
 
 
 @then(parsers.re(r'the CTI has the call (?P<outcome>rejected|missed) and (?P<agent>\w+) Not ready because "(?P<reason>[^"]+)"'))
-def cti_call_not_taken(outcome, agent, reason, cti_api, actors, journey):
-    _expect_call(cti_api, journey, f"the call {outcome}", lambda i: i["state"] == outcome)
-    username = actors.user(agent).username
-    eventually(lambda: cti_api.agent(username), until=lambda a: a["state"] == "NOT_READY" and a["reason"] == reason,
-               description=f"{agent} NOT_READY ({reason})")
+def cti_call_not_taken(outcome, agent, reason, cti, actors, journey):
+    """Checks the CTI has the call rejected or missed (as given), and the agent NOT_READY with the reason
+    (e.g. "Missed")."""
+    _expect_call(cti, journey, f"the call {outcome}", lambda call: call.state == outcome, "state", "agent")
+    expect_agent(cti, actors, agent, f"NOT_READY ({reason})", lambda a: (a.state, a.reason) == ("NOT_READY", reason))
 
 
 @then(parsers.parse("{agent}'s softphone shows the call on hold"))
-def softphone_on_hold(agent, desktop):
+def softphone_on_hold(agent, desktop, cti, journey):
+    """In the agent's softphone: the call shows as on hold; the CTI has the call held."""
     desktop.console(agent).softphone.expect_on_hold()
+    _expect_call(cti, journey, "the call held", lambda call: call.on_hold, "state", "on_hold")
 
 
 @then("the CTI has the call held")
-def cti_call_held(cti_api, journey):
-    _expect_call(cti_api, journey, "the call held", lambda i: i["state"] == "held" and i["on_hold"])
+def cti_call_held(cti, journey):
+    """Checks the CTI has the call in the held state, marked on hold."""
+    _expect_call(cti, journey, "the call held", lambda call: (call.state, call.on_hold) == ("held", True),
+                 "state", "on_hold")
 
 
 @then(parsers.parse("the CTI has recorded {seconds:d} seconds on hold"))
-def cti_hold_time(seconds, cti_api, journey):
-    call = _expect_call(cti_api, journey, "the call connected again", lambda i: i["state"] == "connected")
-    assert call["hold_seconds"] == seconds, call["hold_seconds"]
+def cti_hold_time(seconds, cti, journey):
+    """Waits until the CTI has the call connected again, then checks it recorded exactly that many
+    seconds on hold (time passes only on the target's clock, so the figure is exact)."""
+    call = _expect_call(cti, journey, "the call connected again", lambda call: call.state == "connected", "state")
+    expect_value(f"the seconds call {call.id} spent on hold", seconds, "the CTI", call.hold_seconds)
 
 
 @then(parsers.re(r"(?P<agent>\w+)'s softphone shows the call (?P<muted>muted|not muted)$"))
-def softphone_muted(agent, muted, desktop):
+def softphone_muted(agent, muted, desktop, cti, journey):
+    """In the agent's softphone: the call shows as muted or not muted (as given); the CTI agrees."""
     desktop.console(agent).softphone.expect_muted(muted == "muted")
+    _expect_call(cti, journey, f"the call {muted}", lambda call: call.muted is (muted == "muted"), "state", "muted")
 
 
 @then(parsers.re(r"the CTI has the call (?P<muted>muted|not muted)$"))
-def cti_call_muted(muted, cti_api, journey):
-    _expect_call(cti_api, journey, f"the call {muted}", lambda i: i["muted"] is (muted == "muted"))
+def cti_call_muted(muted, cti, journey):
+    """Checks the CTI has the call muted or not muted, as given."""
+    _expect_call(cti, journey, f"the call {muted}", lambda call: call.muted is (muted == "muted"), "state", "muted")
 
 
 @then(parsers.parse('{agent}\'s softphone shows "{digits}" sent'))
-def softphone_digits(agent, digits, desktop):
+def softphone_digits(agent, digits, desktop, cti, journey):
+    """In the agent's softphone: the keys sent on the call read as given; the CTI recorded the same."""
     desktop.console(agent).softphone.expect_digits_sent(digits)
+    _expect_call(cti, journey, f"the digits {digits!r} sent on the call", lambda call: call.digits == digits, "digits")
 
 
 @then(parsers.parse('the CTI has recorded the digits "{digits}" on the call'))
-def cti_digits(digits, cti_api, journey):
-    _expect_call(cti_api, journey, f"digits {digits} on the call", lambda i: i["dtmf"] == digits)
+def cti_digits(digits, cti, journey):
+    """Checks the CTI recorded exactly these keypad digits sent on the call."""
+    _expect_call(cti, journey, f"the digits {digits!r} recorded on the call", lambda call: call.digits == digits,
+                 "digits")
 
 
 @then(parsers.re(r'the CTI records a (?P<kind>cold|warm) transfer from (?P<sender>\w+) to '
                  r'(?:the "(?P<queue>\w+)" queue|(?P<colleague>\w+)) with the note "(?P<note>[^"]*)"'))
-def cti_records_transfer(kind, sender, queue, colleague, note, cti_api, actors, journey):
+def cti_records_transfer(kind, sender, queue, colleague, note, cti, actors, journey):
+    """Checks the CTI recorded on the call a cold or warm transfer from the sending agent to the queue or
+    the colleague (as given), with exactly that note."""
     sender_name = actors.user(sender).username
-    target = {"to_queue": queue} if queue else {"to_agent": actors.user(colleague).username}
+    colleague_name = actors.user(colleague).username if colleague else None
+    to = f"the {queue!r} queue" if queue else colleague
 
     def recorded(call):
-        return any(t["type"] == kind and t["from_agent"] == sender_name and t["note"] == note
-                   and all(t.get(k) == v for k, v in target.items()) for t in call["transfers"])
-    _expect_call(cti_api, journey, f"a {kind} transfer from {sender} with the note", recorded)
+        return any((t.type, t.from_agent, t.note) == (kind, sender_name, note)
+                   and (t.to_queue == queue if queue else t.to_agent == colleague_name) for t in call.transfers)
+    _expect_call(cti, journey, f"a {kind} transfer from {sender} to {to} with the note {note!r}", recorded, "transfers")
 
 
 @then(parsers.parse('{agent}\'s softphone offers a consult from {sender} with the note "{note}"'))
-def softphone_offers_consult(agent, sender, note, desktop, actors):
+def softphone_offers_consult(agent, sender, note, desktop, actors, cti, journey):
+    """In the consulted agent's softphone: a consult is offered, from the sending agent's name, with the
+    note. The CTI has the consult of the call offered to (or taken by) that agent."""
     desktop.console(agent).softphone.expect_offer_from("Consult", actors.user(sender).name, note)
+    username = actors.user(agent).username
+    _expect_call(cti, journey, f"a consult of the call with {agent}",
+                 lambda call: call.consult is not None and call.consult.to_agent == username, "state", "consult")
 
 
 @then(parsers.parse("the CTI has the call held while {agent} consults"))
-def cti_held_for_consult(agent, cti_api, actors, journey):
+def cti_held_for_consult(agent, cti, actors, journey):
+    """Checks the CTI has the customer on hold, a consult under way, and the call still with the agent
+    who is consulting."""
     username = actors.user(agent).username
-    _expect_call(cti_api, journey, "the customer held during the consult",
-                 lambda i: i["on_hold"] and i["consult"] and i["agent"] == username)
+    _expect_call(cti, journey, "the customer held during the consult",
+                 lambda call: call.on_hold and call.consult is not None and call.agent == username,
+                 "state", "on_hold", "consult", "agent")
 
 
 @then(parsers.re(r'the CTI has (?P<agent>\w+) "(?P<state>[A-Z_]+)"$'))
-def cti_agent_state(agent, state, cti_api, actors):
-    username = actors.user(agent).username
-    eventually(lambda: cti_api.agent(username), until=lambda a: a["state"] == state, description=f"{agent} {state}")
+def cti_agent_state(agent, state, cti, actors):
+    """Checks the CTI has the agent in the given state: AVAILABLE, NOT_READY, ON_INTERACTION, ACW, OFFLINE, ..."""
+    expect_agent(cti, actors, agent, state, lambda a: a.state == state)
 
 
 @then(parsers.parse("{agent}'s softphone says the customer hung up and opens the wrap-up form"))
-def softphone_customer_hung_up(agent, desktop):
+def softphone_customer_hung_up(agent, desktop, cti, journey):
+    """In the agent's softphone: a notice that the customer hung up, and the wrap-up form opens. The CTI
+    has the call in wrap-up, ended by the customer."""
     softphone = desktop.console(agent).softphone
     softphone.expect_customer_hung_up()
     softphone.wrap_up.expect_open()
+    _expect_call(cti, journey, "the call in wrap-up, ended by the customer",
+                 lambda call: (call.state, call.ended_by) == ("wrapup", "customer"), "state", "ended_by")
 
 
 @then(parsers.parse("{agent}'s softphone opens the wrap-up form"))
-def softphone_wrap_up_opens(agent, desktop):
+def softphone_wrap_up_opens(agent, desktop, cti, journey):
+    """In the agent's softphone: the wrap-up form is open; the CTI has the call in wrap-up."""
     desktop.console(agent).softphone.wrap_up.expect_open()
+    _expect_call(cti, journey, "the call in wrap-up", lambda call: call.state == "wrapup", "state")
 
 
 @then(parsers.re(r"the CTI has the call in wrap-up, ended by the (?P<party>customer|agent), "
                  r"and (?P<agent>\w+) in after call work"))
-def cti_call_in_wrap_up(party, agent, cti_api, actors, journey):
-    _expect_call(cti_api, journey, f"the call in wrap-up, ended by the {party}",
-                 lambda i: i["state"] == "wrapup" and i["ended_by"] == party)
-    username = actors.user(agent).username
-    eventually(lambda: cti_api.agent(username), until=lambda a: a["state"] == "ACW", description=f"{agent} in ACW")
+def cti_call_in_wrap_up(party, agent, cti, actors, journey):
+    """Checks the CTI has the call in wrap-up, ended by the customer or the agent (as given), and the
+    agent in after call work (ACW)."""
+    _expect_call(cti, journey, f"the call in wrap-up, ended by the {party}",
+                 lambda call: (call.state, call.ended_by) == ("wrapup", party), "state", "ended_by")
+    expect_agent(cti, actors, agent, "in after call work (ACW)", lambda a: a.state == "ACW")
 
 
 @then(parsers.parse('{agent}\'s softphone stops ringing and shows the state "{state}"'))
-def softphone_stops_ringing(agent, state, desktop):
+def softphone_stops_ringing(agent, state, desktop, cti, actors):
+    """In the agent's softphone: no call rings any more and the state reads as given (e.g. "Available");
+    the CTI has the agent in that state, no longer offered the call."""
     softphone = desktop.console(agent).softphone
     softphone.expect_not_ringing()
     softphone.expect_state(state)
+    expect_agent(cti, actors, agent, f"{state!r}, no longer offered the call",
+                  lambda a: a.state != "RESERVED" and state_label(a.state, a.reason) == state)
 
 
 @then("the CTI has the call abandoned")
-def cti_call_abandoned(cti_api, journey):
-    _expect_call(cti_api, journey, "the call abandoned", lambda i: i["state"] == "abandoned")
+def cti_call_abandoned(cti, journey):
+    """Checks the CTI has the call abandoned (the customer left before anyone answered)."""
+    _expect_call(cti, journey, "the call abandoned", lambda call: call.state == "abandoned", "state")

@@ -13,6 +13,10 @@ from deskcheck.records import (CallLog, Case, Contact, Disposition, FollowUp, Or
                                ThreeSixty, Ticket)
 
 
+#: the sandbox's names of fields a role may not see -> the Contact record's names
+FIELD_OF_HIDDEN = {"billing.balance": "balance"}
+
+
 def contact_record(body: dict[str, Any]) -> Contact:
     three_sixty = body.get("three_sixty")
     view = None
@@ -22,13 +26,15 @@ def contact_record(body: dict[str, Any]) -> Contact:
             open_cases=tuple(Case(c.get("subject", ""), c.get("status", "open")) for c in three_sixty.get("open_cases", [])),
             recent_orders=tuple(Order(o.get("number", ""), float(o.get("total") or 0), o.get("status", ""))
                                 for o in three_sixty.get("recent_orders", [])),
-            billing_status=billing.get("status", "current"), balance=float(billing.get("balance") or 0))
+            billing_status=billing.get("status", "current"),
+            balance=None if "balance" not in billing else float(billing["balance"] or 0))
     return Contact(
         id=body["id"], first_name=body.get("first_name", ""), last_name=body.get("last_name", ""),
         phone=body.get("phone", ""), email=body.get("email"), account_number=body.get("account_number"),
         do_not_call=bool(body.get("do_not_call")), email_opt_out=bool(body.get("email_opt_out")),
         deleted=bool(body.get("deleted_at")), date_of_birth=body.get("date_of_birth"), tax_id=body.get("tax_id"),
-        custom_fields=dict(body.get("custom_fields") or {}), hidden_fields=tuple(body.get("hidden_fields") or ()),
+        custom_fields=dict(body.get("custom_fields") or {}),
+        hidden_fields=tuple(FIELD_OF_HIDDEN.get(f, f) for f in body.get("hidden_fields") or ()),
         three_sixty=view)
 
 

@@ -9,8 +9,8 @@ from deskcheck.adapters.sandbox.crm import count_of
 from deskcheck.adapters.sandbox.http import ApiError, refusal
 from deskcheck.adapters.sandbox.ivr import ivr_context
 from deskcheck.adapters.sandbox.sessions import TokenAudit
-from deskcheck.records import (AgentState, Callback, Consult, Disposition, Interaction, Queue, Transfer,
-                               WrapUpDraft)
+from deskcheck.records import (AgentState, Callback, Consult, Disposition, Interaction, OpeningHours, Queue,
+                               Transfer, WrapUpDraft)
 
 
 def interaction_record(body: dict[str, Any]) -> Interaction:
@@ -42,9 +42,11 @@ def agent_record(body: dict[str, Any]) -> AgentState:
 
 
 def queue_record(body: dict[str, Any]) -> Queue:
+    hours = body.get("hours")
     return Queue(body["name"], body.get("wrapup_mode") or "optional", body.get("acw_seconds"),
                  body.get("ring_timeout_seconds"), bool(body.get("open_now", True)),
-                 int(body.get("agents_available") or 0), int(body.get("waiting") or 0), body.get("opens_at"))
+                 int(body.get("agents_available") or 0), int(body.get("waiting") or 0), body.get("opens_at"),
+                 None if not hours else OpeningHours(tuple(hours["days"]), hours["open"], hours["close"]))
 
 
 def callback_record(body: dict[str, Any]) -> Callback:
@@ -82,8 +84,12 @@ class SandboxCti(TokenAudit):
     def queue(self, name: str) -> Queue:
         return queue_record(self.api.queue(name))
 
-    def set_queue_hours(self, name: str, hours: dict[str, Any] | None) -> Queue:
-        return queue_record(self.api.set_queue_hours(name, hours))
+    def set_queue_hours(self, name: str, hours: OpeningHours | None) -> Queue:
+        body = None if hours is None else {"days": list(hours.days), "open": hours.opens, "close": hours.closes}
+        try:
+            return queue_record(self.api.set_queue_hours(name, body))
+        except ApiError as exc:
+            raise refusal("CTI", f"set the opening hours of the {name!r} queue", exc) from None
 
     def dispositions_for(self, call_id: str) -> list[Disposition]:
         return [Disposition(d["code"], d.get("label", d["code"]), d.get("queue"), bool(d.get("system")))
