@@ -18,22 +18,35 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
+from deskcheck.children import die_with_parent
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_sandbox(args: Sequence[str]) -> int:
-    """``python -m sandbox`` with the given arguments; Ctrl-C stops it cleanly."""
+    """``python -m sandbox`` with the given arguments; it never outlives this command.
+
+    Ctrl-C, SIGTERM and SIGHUP are passed on to the sandbox, which stops cleanly; if this process is
+    killed outright (SIGKILL), the kernel sends the sandbox SIGTERM (deskcheck.children).
+    """
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.Popen([sys.executable, "-m", "sandbox", *args], env=env)
+    proc = subprocess.Popen([sys.executable, "-m", "sandbox", *args], env=env, preexec_fn=die_with_parent())
+
+    def pass_on(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, pass_on)
     try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        proc.send_signal(signal.SIGINT)
+        code = proc.wait()
+    except KeyboardInterrupt as stop:
+        proc.send_signal(stop.args[0] if stop.args else signal.SIGINT)
         try:
-            return proc.wait(timeout=10)
+            code = proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-            return proc.wait()
+            code = proc.wait()
+    return 128 - code if code < 0 else code  # ended by signal N: 128 + N, as a shell reports it
 
 
 def run_steps(args: Sequence[str]) -> int:

@@ -5,6 +5,7 @@ one real run of a deliberately failing scenario whose allure-results the evidenc
 write the response-time result.)
 """
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -30,12 +31,14 @@ FAILING_FEATURE = ROOT / "tests" / "evidence" / "deliberately_failing.feature.tx
 class FailingRun:
     results: Path                      # its allure-results directory
     process: subprocess.CompletedProcess
+    passwords: tuple[str, ...]         # the actors' passwords it used (a secrets scan looks for them)
 
 
 @pytest.fixture(scope="session")
 def deliberately_failing_run(tmp_path_factory: pytest.TempPathFactory) -> FailingRun:
     """Runs tests/evidence/deliberately_failing.feature.txt once, in a subprocess with its own sandbox."""
     results = tmp_path_factory.mktemp("failing-run") / "allure-results"
+    agent_password = secrets.token_urlsafe(18)  # configured, so this run knows the password to look for
     generated = ROOT / "tests" / "evidence" / f"_generated_{os.getpid()}"
     generated.mkdir(exist_ok=True)
     try:
@@ -46,9 +49,10 @@ def deliberately_failing_run(tmp_path_factory: pytest.TempPathFactory) -> Failin
             [sys.executable, "-m", "pytest", str(generated), "-p", "no:cacheprovider", "-p", "no:xdist",
              f"--alluredir={results}", "-o", "bdd_features_base_dir=" + str(generated), "-q"],
             cwd=ROOT, capture_output=True, text=True, timeout=240,
-            env={**outside_xdist(dict(os.environ)), "DESKCHECK_UI_TIMEOUT_MS": "2000"})
+            env={**outside_xdist(dict(os.environ)), "DESKCHECK_UI_TIMEOUT_MS": "2000",
+                 "DESKCHECK_AGENT_USERNAME": "evidence.maya", "DESKCHECK_AGENT_PASSWORD": agent_password})
     finally:
         shutil.rmtree(generated, ignore_errors=True)
     assert process.returncode == 1, \
         f"the scenario should fail, exit {process.returncode}\n{process.stdout[-3000:]}\n{process.stderr[-3000:]}"
-    return FailingRun(results, process)
+    return FailingRun(results, process, (agent_password,))

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..platform import correlation
@@ -268,6 +268,17 @@ def build_api(system: System, crm: Crm) -> APIRouter:
             if "HTTP 409" not in exc.reason:  # already an agent in cti (its own seed): fine
                 raise HTTPException(502, f"could not create the cti agent: {exc.reason}")
         return call(crm.insert_user, body.username, body.password, body.name, body.role, list(body.queues))
+
+    @router.delete("/users/{username}", name="crm.users.delete", tags=["users"])
+    def delete_user(username: str = Path(max_length=40),
+                    principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        """Removes a user (their sign-in, sessions and presence; their call logs stay): supervisors and services."""
+        if is_user(principal) and principal.role != "supervisor":
+            raise HTTPException(403, "only supervisors and service clients remove users")
+        if is_user(principal) and principal.name == username:
+            raise HTTPException(409, "a supervisor cannot remove their own user")
+        call(crm.delete_user, username)
+        return {"username": username, "deleted": True}
 
     # -- contacts ------------------------------------------------------------------------------
     @router.get("/contacts", name="crm.contacts.list", tags=["contacts"])

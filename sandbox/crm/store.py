@@ -111,6 +111,16 @@ class Crm:
         self.events.emit("user.created", user)
         return user
 
+    def delete_user(self, username: str) -> None:
+        """Removes the user with their console sessions and CRM presence (no more sign-ins); NotFound when unknown.
+        Their call logs stay: history keeps the agent's username."""
+        with self.db.transaction():
+            if not self.db.one("SELECT 1 FROM users WHERE username=?", (username,)):
+                raise NotFound(f"no user {username}")
+            for table in ("console_sessions", "presence", "users"):
+                self.db.execute(f"DELETE FROM {table} WHERE username=?", (username,))
+        self.events.emit("user.deleted", {"username": username})
+
     # -- console sessions ----------------------------------------------------------------------
     def open_session(self, username: str) -> str:
         token = secrets.token_urlsafe(32)

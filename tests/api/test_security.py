@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from fixtures.actors import user_for
+from fixtures.identities import new_user
 from fixtures.webhooks import WebhookReceiver
 from fixtures.target import own_sandbox
 
@@ -122,6 +122,6 @@ def test_without_sandbox_mode_webhooks_go_nowhere_off_the_allow_list(sandbox_wit
 
 
 def test_actor_passwords_are_not_printable():
-    user = user_for("agent", "gw0")
+    user = new_user("agent", "gw0")
     assert user.password not in repr(user) and user.password not in str(user)
 

@@ -403,6 +403,27 @@ class TestUsersAndPresence:
                                               "role": "agent"}).status_code == 403
         assert len(crm.get("/api/users").json()["users"]) == before
 
+    def test_a_removed_user_signs_in_no_more_and_only_supervisors_and_services_remove(self, crm, api, sandbox_urls):
+        crm_url = sandbox_urls["crm"]
+        assert crm.post("/api/users", json={"username": "olga", "password": "olga-pass-1", "name": "Olga Berg",
+                                            "role": "agent"}).status_code == 201
+        with httpx.Client(base_url=crm_url) as browser:
+            assert browser.post("/login", data={"username": "olga", "password": "olga-pass-1"}).status_code == 303
+            assert browser.get("/console").status_code == 200
+            for username, password in (("tia", "tia-pass"), ("maya", "maya-pass")):
+                assert api(crm_url, username, password).delete("/api/users/olga").status_code == 403
+            assert api(crm_url, "sam", "sam-pass").delete("/api/users/sam").status_code == 409
+            after = last_seq(crm)
+            removed = crm.delete("/api/users/olga")
+            assert removed.status_code == 200 and removed.json() == {"username": "olga", "deleted": True}
+            assert browser.get("/console").headers["location"] == "/login"  # the open session ended too
+        refused = httpx.post(f"{crm_url}/oauth/token",
+                             data={"grant_type": "password", "username": "olga", "password": "olga-pass-1"})
+        assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+        assert crm.get("/api/users/olga").status_code == 404
+        assert crm.delete("/api/users/olga").status_code == 404
+        assert [e["data"] for e in events_since(crm, after, "user.deleted")] == [{"username": "olga"}]
+
     def test_crm_presence_change_is_pushed_to_cti(self, crm, cti, sandbox_urls, eventually):
         after = last_seq(crm)
         response = crm.put("/api/presence/leo", json={"status": "Online"})

@@ -1,3 +1,4 @@
+import socket
 from pathlib import Path
 
 import pytest
@@ -72,15 +73,18 @@ def test_launch_args_for_a_remote_browser_need_no_executable():
 
 def test_connect_options_fixture_uses_endpoint_key(pytester, monkeypatch):
     root = Path(__file__).resolve().parents[2]
+    listener = socket.create_server(("127.0.0.1", 0))  # something listens there: the run's check passes
+    endpoint = f"ws://127.0.0.1:{listener.getsockname()[1]}/pw"
     monkeypatch.setenv("PYTHONPATH", str(root))
-    monkeypatch.setenv("DESKCHECK_BROWSER_WS", "ws://127.0.0.1:9/pw")
+    monkeypatch.setenv("DESKCHECK_BROWSER_WS", endpoint)
     pytester.makeconftest("""
 pytest_plugins = ["fixtures.settings", "fixtures.browser"]
 """)
-    pytester.makepyfile("""
+    pytester.makepyfile(f"""
 def test_it(connect_options):
-    assert connect_options == {"endpoint": "ws://127.0.0.1:9/pw"}
+    assert connect_options == {{"endpoint": "{endpoint}"}}
 """)
-    result = pytester.runpytest_subprocess("-p", "no:allure_pytest", "-p", "no:cacheprovider",
-                                           "--rootdir", str(pytester.path))
+    with listener:
+        result = pytester.runpytest_subprocess("-p", "no:allure_pytest", "-p", "no:cacheprovider",
+                                               "--rootdir", str(pytester.path))
     result.assert_outcomes(passed=1)

@@ -97,3 +97,42 @@ def test_settings_are_frozen():
 
 def test_repository_pyproject_loads():
     assert load_settings(environ={}).use_sandbox
+
+
+@pytest.mark.parametrize("ttl", ["0", "4", "28801", "999999999"])
+def test_token_ttl_out_of_bounds_names_the_setting_and_the_range(tmp_path, ttl):
+    with pytest.raises(SettingsError, match=r"token_ttl.*between 5 and 28800 seconds"):
+        load_settings(write_pyproject(tmp_path), environ={"DESKCHECK_TOKEN_TTL": ttl})
+
+
+@pytest.mark.parametrize("ttl", ["5", "28800"])
+def test_token_ttl_at_the_bounds_is_taken(tmp_path, ttl):
+    assert load_settings(write_pyproject(tmp_path), environ={"DESKCHECK_TOKEN_TTL": ttl}).token_ttl == int(ttl)
+
+
+def test_actor_logins_come_from_the_env_file_masked(tmp_path):
+    env_file = tmp_path / "staging.env"
+    env_file.write_text("DESKCHECK_SUPERVISOR_USERNAME=qa.sam\nDESKCHECK_SUPERVISOR_PASSWORD='correct horse 9'\n")
+    settings = load_settings(write_pyproject(tmp_path, "agent_username = 'qa.maya'\n"),
+                             environ={"DESKCHECK_ENV_FILE": str(env_file), "DESKCHECK_AGENT_PASSWORD": "battery-7"})
+    assert settings.login("supervisor") == ("qa.sam", "correct horse 9")
+    assert settings.login("agent") == ("qa.maya", "battery-7")
+    assert settings.login("trainee") is None
+    assert settings.configured_logins() == ["agent", "supervisor"]
+    for text in (repr(settings), str(settings.masked())):
+        assert "correct horse 9" not in text and "battery-7" not in text
+
+
+def test_an_actor_password_is_refused_in_pyproject(tmp_path):
+    with pytest.raises(SettingsError, match="agent_password.*secret"):
+        load_settings(write_pyproject(tmp_path, "agent_password = 'oops'\n"), environ={})
+
+
+@pytest.mark.parametrize(("environ", "missing"), [
+    ({"DESKCHECK_TRAINEE_USERNAME": "qa.tia"}, "trainee_password"),
+    ({"DESKCHECK_SECOND_AGENT_PASSWORD": "s3cret-pw"}, "second_agent_username"),
+])
+def test_half_a_login_is_refused(tmp_path, environ, missing):
+    with pytest.raises(SettingsError, match=missing) as info:
+        load_settings(write_pyproject(tmp_path), environ=environ)
+    assert "s3cret-pw" not in str(info.value)

@@ -39,3 +39,33 @@ def test_passes_free_ports_data_dir_and_token_ttl(tmp_path):
     assert proc.command[1:4] == ["-m", "sandbox", "--json"]
     assert ["--data-dir", str(tmp_path / "d")] == proc.command[4:6]
     assert "--token-ttl" in proc.command and "42" in proc.command
+
+
+def test_an_unreachable_url_says_why():
+    import socket
+
+    from fixtures.target import unreachable
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    assert unreachable(f"http://127.0.0.1:{port}", timeout=2) == "connection refused"
+
+
+def test_an_exit_by_signal_is_named():
+    from fixtures.target import describe_exit
+
+    assert describe_exit(-9) == "code -9 (killed by SIGKILL)"
+    assert describe_exit(3) == "code 3"
+
+
+def test_a_sandbox_that_exits_after_starting_reports_its_code_and_log(tmp_path):
+    cwd = fake_sandbox(tmp_path, "import json, sys\nprint(json.dumps({'crm': 'http://127.0.0.1:1', 'cti': "
+                                 "'http://127.0.0.1:2'}), flush=True)\n"
+                                 "print('database is locked', file=sys.stderr)\nsys.exit(70)\n")
+    proc = SandboxProcess(tmp_path / "data", token_ttl=300, start_timeout=10, cwd=cwd)
+    proc.start()
+    code = proc.exit_code(grace_s=10)
+    assert code == 70
+    report = proc.exit_report(code)
+    assert report.startswith("the sandbox exited with code 70; its log (") and "database is locked" in report
