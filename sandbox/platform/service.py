@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS outbox (
 """
 
 
+IDEMPOTENT_METHODS = ("GET", "PUT", "DELETE", "HEAD")
+
+
 class ServiceClient:
     """A client for a peer system. `edge` names the integration edge, e.g. `cti->crm.activities`."""
 
@@ -65,7 +68,13 @@ class ServiceClient:
                     if self._token is None:
                         self._token = self._fetch_token()
                     headers["authorization"] = f"Bearer {self._token}"
-                response = self._http.request(method, path, json=json, params=params, headers=headers)
+                try:
+                    response = self._http.request(method, path, json=json, params=params, headers=headers)
+                except httpx.RemoteProtocolError:
+                    # the peer closed a kept-alive connection as it was reused: safe to send an idempotent call again
+                    if attempt or method not in IDEMPOTENT_METHODS:
+                        raise
+                    continue
                 if response.status_code == 401 and attempt == 0:
                     with self._lock:
                         self._token = None
