@@ -180,6 +180,13 @@ class Transfer:
 
 
 @dataclass(frozen=True)
+class OfferOutcome:
+    """How one agent's offer of a call ended without an answer: rejected, or missed (rang out)."""
+    agent: str
+    outcome: str  # rejected | missed
+
+
+@dataclass(frozen=True)
 class Consult:
     """The second leg of a warm transfer: the agent being consulted."""
     to_agent: str
@@ -221,6 +228,10 @@ class Interaction:
     chat: ChatContext | None = None  # what the bot handed over (chats)
     record_id: str | None = None  # outbound: the CRM record it was dialled from (click-to-dial)
     callback_id: str | None = None  # outbound: the callback this call works
+    offer_outcomes: tuple[OfferOutcome, ...] = ()  # earlier offers nobody took (a rejected call is offered again)
+
+    def rejected_by(self, agent: str) -> bool:
+        return any((o.agent, o.outcome) == (agent, "rejected") for o in self.offer_outcomes)
 
     def describe(self, *keys: str) -> str:
         return f"the CTI call {self.id}: " + _describe(self, keys or ("state", "agent", "disposition"))

@@ -107,10 +107,30 @@ def cti_call_connected(caller, agent, cti, actors, personas, journey):
 
 @then(parsers.re(r'the CTI has the call (?P<outcome>rejected|missed) and (?P<agent>\w+) Not ready because "(?P<reason>[^"]+)"'))
 def cti_call_not_taken(outcome, agent, reason, cti, actors, journey):
-    """Checks the CTI has the call rejected or missed (as given), and the agent NOT_READY with the reason
-    (e.g. "Missed")."""
-    _expect_call(cti, journey, f"the call {outcome}", lambda call: call.state == outcome, "state", "agent")
+    """Checks the CTI records the agent's offer of the call as rejected or missed (as given), and the
+    agent NOT_READY with the reason (e.g. "Missed"). A missed call (it rang out) ends there; a rejected
+    call is no longer the agent's: it went back to the queue for the next available agent."""
+    username = actors.user(agent).username
+    if outcome == "missed":
+        _expect_call(cti, journey, "the call missed", lambda call: call.state == "missed", "state", "agent")
+    else:
+        _expect_call(cti, journey, f"the call rejected by {agent} and back in the queue",
+                     lambda call: call.rejected_by(username) and call.agent != username
+                     and call.state in ("queued", "offered"), "state", "agent", "offer_outcomes")
     expect_agent(cti, actors, agent, f"NOT_READY ({reason})", lambda a: (a.state, a.reason) == ("NOT_READY", reason))
+
+
+@then(parsers.parse("the CTI has {caller}'s call offered to {agent} after {other} rejected it"))
+def cti_call_reoffered(caller, agent, other, cti, actors, journey):
+    """Checks the CTI offers the caller's call to the agent (ringing, RESERVED on that call) and still
+    records that the other agent rejected it first: a rejected call goes back to the queue and on to
+    the next available agent, as in Amazon Connect, Genesys Cloud and Twilio TaskRouter."""
+    username, rejecter = actors.user(agent).username, actors.user(other).username
+    call = _expect_call(cti, journey, f"{caller}'s call offered to {agent} after {other} rejected it",
+                        lambda call: (call.state, call.agent) == ("offered", username) and call.rejected_by(rejecter),
+                        "state", "agent", "offer_outcomes")
+    expect_agent(cti, actors, agent, f"RESERVED for call {call.id}",
+                 lambda a: (a.state, a.current_call_id) == ("RESERVED", call.id))
 
 
 @then(parsers.parse("{agent}'s softphone shows the call on hold"))

@@ -23,6 +23,23 @@ Feature: Call controls inside the CRM
     And the CTI has the call rejected and Maya Not ready because "Missed"
     And the CRM shows Maya as "Busy"
 
+  @severity:critical @req:CC-2 @issue:16
+  Scenario: A rejected call goes back to the queue and rings at the next available agent
+    Given the supervisor "Sam" is watching the supervisor board
+    When Dana calls the support line
+    Then Maya's softphone rings with Dana's number
+    When Leo chooses "Available" in the softphone presence menu
+    Then Leo's softphone shows the state "Available"
+    When Maya rejects the call
+    Then Leo's softphone rings with Dana's number
+    And the CTI has Dana's call offered to Leo after Maya rejected it
+    And Maya's softphone shows the state "Not ready (Missed)"
+    And the supervisor board shows Maya as "Not ready (Missed)"
+    And the supervisor board shows Leo as "Ringing"
+    And the CRM shows Maya as "Busy"
+    When Leo answers the call
+    Then Leo's softphone shows the call with Dana connected
+
   @severity:normal @req:CC-3
   Scenario: An unanswered call times out and the agent is set to Missed
     When Dana calls the support line

@@ -37,7 +37,7 @@ class CallsMixin:
             "id": f"int-{uuid.uuid4().hex[:12]}", "direction": direction, "from_number": number,
             "queue": queue, "state": "queued", "agent": None, "correlation_id": correlation_id,
             "attributes": attributes, "created_at": now, "queued_at": now, "offered_at": None, "offer": None,
-            "offers": 0, "exclude": [], "pending_transfer": None, "connected_at": None,
+            "offers": 0, "offer_outcomes": [], "exclude": [], "pending_transfer": None, "connected_at": None,
             "hold_total": 0.0, "hold_started_at": None, "on_hold": False,
             "muted": False, "muted_since": None, "muted_total": 0.0, "dtmf": "", "transfers": [], "consult": None,
             "wrapup_mode": None, "wrapup_draft": {"disposition": None, "notes": ""}, "wrapup_started_at": None,
@@ -95,6 +95,15 @@ class CallsMixin:
                 "agent": username, "correlation_id": call["correlation_id"],
                 **({"contact_id": contact_id} if contact_id else {})}, call["correlation_id"])
             return call
+
+    def set_attributes(self, interaction_id: str, attributes: dict[str, Any]) -> dict[str, Any]:
+        """Adds or replaces context carried with the call (what a flow or a desktop learnt), in any state."""
+        with self.change():
+            call = self.call_doc(interaction_id)
+            call["attributes"] = {**(call["attributes"] or {}), **attributes}
+            self._save_call(call)
+            self._emit("attributes_updated", call, attributes=attributes)
+        return self.call_doc(interaction_id)
 
     def customer_hangup(self, interaction_id: str) -> dict[str, Any]:
         with self.change():
@@ -209,10 +218,25 @@ class CallsMixin:
             return
         self.authorize(principal, call)
         self._require(call, "offered")
-        self._miss(call, "rejected")
+        self._requeue_rejected(call)
+
+    def _requeue_rejected(self, call: dict[str, Any]) -> None:
+        """A rejected offer, as in Amazon Connect, Genesys and TaskRouter: the rejecting agent is set Missed and
+        the call goes back to its queue, keeping its place, to be offered to the next available agent."""
+        agent, offer = call["agent"], call["offer"]
+        call.setdefault("offer_outcomes", []).append(
+            {"agent": agent, "offer_id": offer["id"], "outcome": "rejected", "at": self.now()})
+        transfer = {k: offer[k] for k in ("from_agent", "from_name", "note")} if offer["kind"] == "transfer" else None
+        self._emit("rejected", call, offer_id=offer["id"], state="rejected", requeued=True)
+        call.update(state="queued", agent=None, offer=None, pending_transfer=transfer)
+        self._save_call(call)
+        self._emit("queued", call, requeued=True, rejected_by=agent)
+        self._release(agent, call, "NOT_READY", MISSED_REASON)
 
     def _miss(self, call: dict[str, Any], outcome: str) -> None:
         agent = call["agent"]
+        call.setdefault("offer_outcomes", []).append(
+            {"agent": agent, "offer_id": call["offer"]["id"], "outcome": outcome, "at": self.now()})
         call.update(state=outcome, ended_at=self.now())
         self._save_call(call)
         self._emit(outcome, call, offer_id=call["offer"]["id"])

@@ -158,6 +158,7 @@ class Cti(AgentsMixin, CallsMixin, TransfersMixin, WrapUpMixin, ChannelsMixin):
             "offered_at": self.iso(call["offered_at"]), "connected_at": self.iso(call["connected_at"]),
             "offer": None if call["offer"] is None else {
                 **call["offer"], "at": self.iso(call["offer"]["at"]), "expires_at": self.iso(call["offer"]["expires_at"])},
+            "offer_outcomes": [{**o, "at": self.iso(o["at"])} for o in call.get("offer_outcomes", ())],
             "hold_seconds": self._hold_seconds(call), "on_hold": call["on_hold"],
             "muted": call["muted"], "muted_seconds": self._muted_seconds(call), "dtmf": call["dtmf"],
             "transfers": [{**t, "at": self.iso(t["at"])} for t in call["transfers"]],

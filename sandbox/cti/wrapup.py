@@ -146,6 +146,9 @@ class WrapUpMixin:
             last = {k: call[k] for k in ("id", "state", "from_number", "queue", "agent", "disposition", "notes",
                                           "wrapup_seconds", "ended_by")}
             last["completed_at"] = self.iso(call["completed_at"])
+            mine = [o for o in call.get("offer_outcomes", ()) if o["agent"] == username]
+            if call["agent"] != username and mine:  # re-offered to someone else: this agent's part ended
+                last.update(state=mine[-1]["outcome"], agent=username, disposition=None, notes=None)
         others = [{"username": a["username"], "name": a["name"], "state": a["state"]}
                   for a in self.all_agents() if a["username"] != username and a["role"] != "supervisor"]
         mine = [self.callback_view(c) for c in self.callbacks("scheduled") if c["queue"] in agent["queues"]]

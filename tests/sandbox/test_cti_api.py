@@ -187,8 +187,11 @@ def test_routing_offers_to_the_longest_idle_agent_and_drains_the_queue_oldest_fi
     assert agent(cti, "leo")["state"] == "RESERVED"
     older, newer = call(cti, number="+15550100002"), call(cti, number="+15550100003")
     assert older["state"] == newer["state"] == "queued"
-    act(cti, first["id"], "reject")  # leo goes NOT_READY (Missed)
+    act(cti, first["id"], "reject")  # leo goes NOT_READY (Missed); the call goes back to the head of the queue
     ok(cti.post("/api/agents/leo/state", json={"state": "AVAILABLE"}))
+    assert interaction(cti, first["id"])["agent"] == "leo"  # still the oldest waiting call
+    assert interaction(cti, older["id"])["state"] == "queued"
+    ok(cti.post(f"/api/simulator/calls/{first['id']}/hangup"))
     assert interaction(cti, older["id"])["agent"] == "leo"
     assert interaction(cti, newer["id"])["state"] == "queued"
     assert events(cti, "interaction.offered", correlation_id=older["correlation_id"])[0]["data"]["agent"] == "leo"
@@ -255,8 +258,10 @@ def test_mute_and_dtmf(cti: httpx.Client) -> None:
 def test_reject_and_ring_timeout_leave_the_agent_not_ready_missed(cti: httpx.Client) -> None:
     available(cti, "maya")
     rejected = act(cti, call(cti)["id"], "reject")
-    assert rejected["state"] == "rejected"
+    assert (rejected["state"], rejected["agent"]) == ("queued", None)  # back in the queue: nobody else is free
+    assert [(o["agent"], o["outcome"]) for o in rejected["offer_outcomes"]] == [("maya", "rejected")]
     assert (agent(cti, "maya")["state"], agent(cti, "maya")["reason"]) == ("NOT_READY", "Missed")
+    ok(cti.post(f"/api/simulator/calls/{rejected['id']}/hangup"))
     available(cti, "maya")
     ringing = call(cti)
     advance(cti, 19)

@@ -9,8 +9,8 @@ from deskcheck.adapters.sandbox.crm import count_of
 from deskcheck.adapters.sandbox.http import ApiError, refusal
 from deskcheck.adapters.sandbox.ivr import ivr_context
 from deskcheck.adapters.sandbox.sessions import TokenAudit
-from deskcheck.records import (AgentState, Callback, Consult, Disposition, Interaction, OpeningHours, Queue,
-                               Transfer, WrapUpDraft)
+from deskcheck.records import (AgentState, Callback, Consult, Disposition, Interaction, OfferOutcome, OpeningHours,
+                               Queue, Transfer, WrapUpDraft)
 
 
 def interaction_record(body: dict[str, Any]) -> Interaction:
@@ -30,7 +30,9 @@ def interaction_record(body: dict[str, Any]) -> Interaction:
         wrapup_deadline=body.get("wrapup_deadline"), ended_by=body.get("ended_by"),
         ivr=ivr_context(body.get("attributes")), chat=chat_context(body.get("attributes")),
         record_id=(body.get("attributes") or {}).get("record_id"),
-        callback_id=(body.get("attributes") or {}).get("callback_id"))
+        callback_id=(body.get("attributes") or {}).get("callback_id"),
+        offer_outcomes=tuple(OfferOutcome(o.get("agent") or "", o.get("outcome") or "")
+                             for o in body.get("offer_outcomes") or ()))
 
 
 def agent_record(body: dict[str, Any]) -> AgentState:
