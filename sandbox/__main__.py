@@ -17,6 +17,7 @@ from pathlib import Path
 
 import uvicorn
 
+from .cti import connect
 from .platform.auth import REFRESH_TTL_SECONDS
 from .platform.clock import Clock
 from .platform.system import SandboxConfig
@@ -30,8 +31,15 @@ def _discover_systems() -> tuple[str, ...]:
 
 
 SYSTEMS = _discover_systems()
+#: vendor doors (sandbox.platform.door): name -> "module:factory"; each an extra listener over a system's stores
+DOORS = {"salesforce": "sandbox.crm.salesforce_door:open_door"}
 DEMO_LOGINS = (("maya", "maya-pass", "agent"), ("leo", "leo-pass", "agent"),
                ("tia", "tia-pass", "trainee"), ("sam", "sam-pass", "supervisor"))
+
+
+def _load(spec: str):
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def _bind(port: int) -> socket.socket:
@@ -50,8 +58,10 @@ def _bind(port: int) -> socket.socket:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="deskcheck sandbox", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    for name in SYSTEMS:
+    for name in (*SYSTEMS, *DOORS):
         parser.add_argument(f"--{name}-port", type=int, default=0, help=f"port for {name} (0 = a free port)")
+    parser.add_argument("--connect-port", type=int, default=0, help="port for the cti's Amazon Connect door")
+    parser.add_argument("--connect-region", default="us-east-1", help="the region the Amazon Connect door signs for")
     parser.add_argument("--token-ttl", type=int, default=300, help="access token lifetime in seconds")
     parser.add_argument("--refresh-token-ttl", type=int, default=REFRESH_TTL_SECONDS,
                         help="refresh token lifetime in seconds (at least the access token's)")
@@ -105,30 +115,38 @@ def main(argv: list[str] | None = None) -> int:
     systems = [system for system, _ in built.values()]
     for system in systems:
         system.seed()
+    doors = {name: _load(spec)({n: s for n, (s, _) in built.items()}, _bind(getattr(args, f"{name}_port")), data_dir)
+             for name, spec in DOORS.items()}
+    announced = {key: value for door in doors.values() for key, value in door.announce.items()}
     config.clock.on_change(lambda: [system.tick() for system in systems])
     ticker = Ticker(systems)
     ticker.start()
 
     if args.json:
-        print(json.dumps({**urls, "data_dir": str(data_dir), "sandbox_mode": config.sandbox_mode}), flush=True)
+        print(json.dumps({**urls, **announced, "data_dir": str(data_dir), "sandbox_mode": config.sandbox_mode}),
+              flush=True)
     else:
         print(f"deskcheck sandbox is running (data in {data_dir})")
         print(f"  Agent console:     {urls['crm']}/login")
         print(f"  Supervisor board:  {urls['cti']}/supervisor")
         for name in SYSTEMS:
             print(f"  {name + ' API docs:':19}{urls[name]}/docs")
+        print(f"  Amazon Connect API: {connect_url} (SigV4 keys: --json)")
+        for name, door in doors.items():  # its URL only: credentials go in the --json line alone
+            print(f"  {name + ' API:':19}{door.announce[name]}")
         print("  Demo logins (username / password / role):")
         for username, password, role in DEMO_LOGINS:
             print(f"    {username:6} {password:10} {role}")
         print("Press Ctrl+C to stop.", flush=True)
 
     # Open event streams never finish by themselves: give them half a second at shutdown, not the default wait.
-    servers = [uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=0.5))
-               for _, app in built.values()]
+    listeners = [(app, sockets[name], {}) for name, (_, app) in built.items()]
+    listeners += [(door.app, door.socket, door.server_options) for door in doors.values()]
+    servers = [(uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=0.5,
+                                              **options)), sock) for app, sock, options in listeners]
 
     async def serve() -> None:
-        await asyncio.gather(*(server.serve(sockets=[sockets[name]])
-                               for server, name in zip(servers, built)))
+        await asyncio.gather(*(server.serve(sockets=[sock]) for server, sock in servers))
 
     try:
         asyncio.run(serve())
