@@ -17,7 +17,6 @@ from pathlib import Path
 
 import uvicorn
 
-from .cti import connect
 from .platform.auth import REFRESH_TTL_SECONDS
 from .platform.clock import Clock
 from .platform.system import SandboxConfig
@@ -32,7 +31,7 @@ def _discover_systems() -> tuple[str, ...]:
 
 SYSTEMS = _discover_systems()
 #: vendor doors (sandbox.platform.door): name -> "module:factory"; each an extra listener over a system's stores
-DOORS = {"salesforce": "sandbox.crm.salesforce_door:open_door"}
+DOORS = {"salesforce": "sandbox.crm.salesforce_door:open_door", "connect": "sandbox.cti.connect:open_door"}
 DEMO_LOGINS = (("maya", "maya-pass", "agent"), ("leo", "leo-pass", "agent"),
                ("tia", "tia-pass", "trainee"), ("sam", "sam-pass", "supervisor"))
 
@@ -60,8 +59,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     for name in (*SYSTEMS, *DOORS):
         parser.add_argument(f"--{name}-port", type=int, default=0, help=f"port for {name} (0 = a free port)")
-    parser.add_argument("--connect-port", type=int, default=0, help="port for the cti's Amazon Connect door")
-    parser.add_argument("--connect-region", default="us-east-1", help="the region the Amazon Connect door signs for")
     parser.add_argument("--token-ttl", type=int, default=300, help="access token lifetime in seconds")
     parser.add_argument("--refresh-token-ttl", type=int, default=REFRESH_TTL_SECONDS,
                         help="refresh token lifetime in seconds (at least the access token's)")
@@ -131,7 +128,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  Supervisor board:  {urls['cti']}/supervisor")
         for name in SYSTEMS:
             print(f"  {name + ' API docs:':19}{urls[name]}/docs")
-        print(f"  Amazon Connect API: {connect_url} (SigV4 keys: --json)")
         for name, door in doors.items():  # its URL only: credentials go in the --json line alone
             print(f"  {name + ' API:':19}{door.announce[name]}")
         print("  Demo logins (username / password / role):")
