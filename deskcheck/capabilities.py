@@ -27,6 +27,8 @@ CAPABILITIES: dict[str, str] = {
     "marketing": "the marketing automation system's contacts, forms and sync can be read and driven",
     "callbacks": "the CTI's scheduled callbacks and the CRM's follow-ups can be read",
     "agent_admin": "agents and queues can be created and configured by the suite",
+    "call_control_api": "the agent's call controls that a real contact center leaves to the agent's softphone "
+                        "(answering a ringing call, ending a consult) can also be driven through the CTI's API",
     "token_audit": "the suite's API clients show which access token they hold and whether the target still "
                    "takes an older one (proves expired tokens are refused and renewed)",
 }
