@@ -35,14 +35,14 @@ def test_event_recorder_sees_what_the_crm_emits(crm_api, events):
     assert (got.system, got.value("id")) == ("crm", contact["id"])
 
 
-def test_actor_logs_in_once_and_reuses_the_session(actors, actor_sessions, settings, target, cti_api):
+def test_actor_logs_in_once_and_reuses_the_session(actors, actor_sessions, settings, target, cti, telephony):
     page = actors.page("agent")
     assert page.url.endswith("/console")
     page.get_by_text("Signed in as Maya").wait_for()
     logins = actor_sessions.logins
     assert actors.new_page("Maya").url.endswith("/console")  # a second tab
     # the next scenario's crew gets a new context from the stored state: no new login
-    next_crew = Actors(actor_sessions, settings, target, cti_api)
+    next_crew = Actors(actor_sessions, settings, target, cti, telephony)
     try:
         next_crew.page("agent").get_by_text("Signed in as Maya").wait_for()
     finally:
@@ -50,11 +50,11 @@ def test_actor_logs_in_once_and_reuses_the_session(actors, actor_sessions, setti
     assert actor_sessions.logins == logins, "the stored login state was not reused"
 
 
-def test_clean_up_sets_the_scenarios_agents_offline(actor_sessions, settings, target, cti_api):
-    crew = Actors(actor_sessions, settings, target, cti_api)
+def test_clean_up_sets_the_scenarios_agents_offline(actor_sessions, settings, target, cti_api, cti, telephony):
+    crew = Actors(actor_sessions, settings, target, cti, telephony)
     username = crew.user("second_agent").username
     cti_api.set_state(username, "AVAILABLE")
     eventually(lambda: cti_api.agent(username), until=lambda a: a["state"] == "AVAILABLE")
-    assert crew.reset_agents([]) == []
+    assert crew.reset_agents([]).clean
     eventually(lambda: cti_api.agent(username), until=lambda a: a["state"] == "OFFLINE",
                description="the agent set OFFLINE by the clean-up")

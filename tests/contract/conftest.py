@@ -6,10 +6,12 @@ nightly:  DESKCHECK_PROFILE=my_profile.toml pytest tests/contract
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable, Iterator
 
 import pytest
 
+from fixtures.agent_cleanup import reset_agents
 from fixtures.eventually import eventually
 from fixtures.personas import fresh_number
 
@@ -27,19 +29,12 @@ def expect_port(call: str, expectation: str, ok: Callable[[Any], bool], get: Cal
 def contract_agent(identities, cti, telephony) -> Iterator[str]:
     """The configured agent's username, back Offline (and its calls finished) after the check."""
     username = identities.user("agent").username
-    placed_before = len(getattr(telephony, "placed_calls", []))
+    placed_before = len(telephony.placed_calls)
     yield username
-    for call_id in list(getattr(telephony, "placed_calls", []))[placed_before:]:
-        call = cti.interaction(call_id)
-        if call.state in ("queued", "offered"):
-            telephony.customer_hangs_up(call_id)
-        elif call.state in ("connected", "held"):
-            cti.hang_up(call_id)
-        if cti.interaction(call_id).state == "wrapup":
-            codes = [d.code for d in cti.dispositions_for(call_id)]
-            cti.save_wrapup(call_id, disposition=codes[0] if codes else None)
-            cti.complete_wrapup(call_id)
-    cti.set_agent_state(username, "OFFLINE")
+    report = reset_agents(cti, telephony, {username: ("agent", "the contract agent")},
+                          telephony.placed_calls[placed_before:])
+    if not report.clean:
+        warnings.warn(f"contract kit clean-up: {report.describe()}", stacklevel=1)
 
 
 @pytest.fixture

@@ -212,8 +212,8 @@ class CtiClient(ApiClient):
         body = {k: v for k, v in {"disposition": disposition, "notes": notes}.items() if v is not None}
         return self.put(f"/api/interactions/{interaction_id}/wrapup", body)
 
-    def complete_wrapup(self, interaction_id: str) -> dict:
-        return self.act(interaction_id, "wrapup/complete")
+    def complete_wrapup(self, interaction_id: str, disposition: str | None = None) -> dict:
+        return self.act(interaction_id, "wrapup/complete", {"disposition": disposition} if disposition else None)
 
     def interaction_dispositions(self, interaction_id: str) -> list[dict]:
         body = self.get(f"/api/interactions/{interaction_id}/dispositions")

@@ -107,8 +107,11 @@ class SandboxCti(TokenAudit):
         self._act("save the wrap-up draft", lambda: self.api.save_wrapup_draft(call_id, disposition, notes),
                   record=False)
 
-    def complete_wrapup(self, call_id: str) -> Interaction:
-        return self._act("complete the wrap-up", lambda: self.api.complete_wrapup(call_id))
+    def complete_wrapup(self, call_id: str, disposition: str | None = None) -> Interaction:
+        return self._act("complete the wrap-up", lambda: self.api.complete_wrapup(call_id, disposition))
+
+    def cancel_consult(self, call_id: str) -> Interaction:
+        return self._act("cancel the consult", lambda: self.api.cancel_transfer(call_id))
 
     def wrapup_draft(self, call_id: str) -> WrapUpDraft:
         draft = self.api.interaction(call_id).get("wrapup_draft") or {}
