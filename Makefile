@@ -32,13 +32,14 @@ NIGHTLY_PYTEST := $(PY) -m pytest -p no:hypothesispytest -p no:schemathesis -n $
 	$(if $(SHARD),--splits $(word 2,$(SHARD_WORDS)) --group $(word 1,$(SHARD_WORDS)) \
 	--splitting-algorithm least_duration --durations-path $(DURATIONS)) $(PYTEST_ARGS)
 
-.PHONY: nightly test setup chromium report clean-results clean help lint steps durations bench flake-hunt
+.PHONY: nightly test setup chromium report clean-results clean help lint steps durations bench flake-hunt fuzz
 
 help:
 	@echo "make nightly   run the BDD scenarios and build $(REPORT)/index.html"
 	@echo "make test      run every test (unit, sandbox API, BDD scenarios) and build the report"
 	@echo "make report    rebuild the Allure report from $(RESULTS)"
 	@echo "make lint      check the feature files (deskcheck lint); make steps: rewrite docs/steps.md"
+	@echo "make fuzz      the schemathesis contract test with FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) per operation and mode (SEED=n replays)"
 	@echo "options: JOBS=$(JOBS) (pytest-xdist workers, 0 = none; nightly: auto), PYTEST_ARGS='...'"
 	@echo "nightly: TAGS='smoke and not wip', SHARD=1/4, BROWSER=chromium|firefox|webkit, RETRIES=$(RETRIES)"
 
@@ -61,6 +62,14 @@ lint: $(VENV_STAMP)
 
 steps: $(VENV_STAMP)
 	@$(VENV)/bin/deskcheck steps
+
+# The contract test of `make test` (tests/api/test_contract.py: 20 generated requests per operation and
+# mode, random seed printed at the end) with a larger budget; SEED=<seed> replays a run's requests.
+FUZZ_EXAMPLES ?= 150
+SEED ?=
+fuzz: setup
+	DESKCHECK_CONTRACT_EXAMPLES=$(FUZZ_EXAMPLES) $(if $(SEED),DESKCHECK_CONTRACT_SEED=$(SEED)) \
+	$(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS) tests/api/test_contract.py
 
 # Refresh the stored durations that balance SHARD=i/N (commit the file afterwards).
 durations: setup clean-results

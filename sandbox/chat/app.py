@@ -24,6 +24,7 @@ from ..platform.auth import Principal
 from ..platform.db import dumps, loads
 from ..platform.errors import Refusal as ChatError
 from ..platform.faults import EdgeError
+from ..platform.guard import RecordId
 from ..platform.system import SandboxConfig, System
 from . import bot
 
@@ -417,7 +418,7 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
     api = system.router(prefix="/api", tags=["conversations"])
 
     @api.get("/conversations", name="chat.conversations.list")
-    def list_conversations(contact_id: int | None = None, principal: Principal = Depends(system.auth)) -> dict:
+    def list_conversations(contact_id: RecordId | None = None, principal: Principal = Depends(system.auth)) -> dict:
         return {"conversations": chat.all(contact_id)}
 
     @api.get("/conversations/{conversation_id}", name="chat.conversations.get")

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from ..platform import correlation
 from ..platform.auth import Principal
 from ..platform.faults import EdgeError
+from ..platform.guard import MAX_SAFE_INTEGER, RecordId
 from ..platform.system import System
 from .phone import PhoneError, normalize_phone, try_normalize_phone
 from .store import DEFAULT_QUEUES, Conflict, Crm, Forbidden, Invalid, NotFound
@@ -20,6 +21,9 @@ from .write_rules import require_may_delete_contacts, require_may_write_call_log
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 Name = Field(min_length=1, max_length=100)
+# Longer ids are refused, never cut: two interactions sharing a 100-character prefix are two call logs.
+InteractionId = Annotated[str, Path(min_length=1, max_length=100)]
+FollowupId = Annotated[str, Path(min_length=1, max_length=60)]
 
 
 class Strict(BaseModel):
@@ -285,7 +289,8 @@ def build_api(system: System, crm: Crm) -> APIRouter:
     def list_contacts(q: str | None = Query(default=None, max_length=100), phone: str | None = Query(default=None, max_length=40),
                       account_number: str | None = Query(default=None, max_length=40),
                       ids: str | None = Query(default=None, max_length=2000, description="comma-separated ids (up to 200)"),
-                      after_id: int | None = Query(default=None, ge=0, description="page through every contact by id"),
+                      after_id: int | None = Query(default=None, ge=0, le=MAX_SAFE_INTEGER,
+                                                    description="page through every contact by id"),
                       limit: int = Query(default=200, ge=1, le=500),
                       principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         if after_id is not None:  # integrations: every contact, deleted ones too, in id order
@@ -293,8 +298,10 @@ def build_api(system: System, crm: Crm) -> APIRouter:
         if ids is not None:
             try:
                 wanted = [int(part) for part in ids.split(",") if part.strip()]
+                if any(not 0 <= wanted_id <= MAX_SAFE_INTEGER for wanted_id in wanted):
+                    raise ValueError(ids)
             except ValueError:
-                raise HTTPException(422, "ids must be comma-separated contact ids")
+                raise HTTPException(422, f"ids must be comma-separated contact ids (0 to {MAX_SAFE_INTEGER})")
             if len(wanted) > 200:
                 raise HTTPException(422, "at most 200 ids per lookup")
             return {"contacts": crm.search_contacts(principal, ids=wanted)}
@@ -342,11 +349,11 @@ def build_api(system: System, crm: Crm) -> APIRouter:
         return results
 
     @router.get("/contacts/{contact_id}", name="crm.contacts.get", tags=["contacts"])
-    def get_contact(contact_id: int, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+    def get_contact(contact_id: RecordId, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         return call(crm.contact, contact_id, principal)
 
     @router.patch("/contacts/{contact_id}", name="crm.contacts.update", tags=["contacts"])
-    def update_contact(contact_id: int, body: ContactPatch, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+    def update_contact(contact_id: RecordId, body: ContactPatch, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         changes = body.model_dump(exclude_unset=True)
         for required in ("first_name", "last_name", "phone", "do_not_call", "email_opt_out"):
             if required in changes and changes[required] is None:
@@ -359,13 +366,13 @@ def build_api(system: System, crm: Crm) -> APIRouter:
         return crm.contact(contact_id, principal)
 
     @router.delete("/contacts/{contact_id}", name="crm.contacts.delete", tags=["contacts"])
-    def delete_contact(contact_id: int, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+    def delete_contact(contact_id: RecordId, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         require_may_delete_contacts(principal)
         call(crm.delete_contact, contact_id)
         return {"id": contact_id, "deleted": True}
 
     @router.post("/contacts/{contact_id}/emails", status_code=201, name="crm.contacts.email", tags=["contacts"])
-    def email_contact(contact_id: int, body: EmailIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+    def email_contact(contact_id: RecordId, body: EmailIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         """An agent's email from the console: refused for a contact who opted out of email."""
         contact = call(crm.contact, contact_id, principal, with_360=False)
         if contact.get("deleted_at"):
@@ -380,7 +387,7 @@ def build_api(system: System, crm: Crm) -> APIRouter:
         return call(crm.upsert_activity, f"email-{uuid.uuid4().hex[:16]}", fields, "completed")
 
     @router.put("/contacts/{contact_id}/billing", name="crm.contacts.billing", tags=["contacts"])
-    def set_billing(contact_id: int, body: BillingIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+    def set_billing(contact_id: RecordId, body: BillingIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         refuse_hidden_writes(principal, {"billing.balance"})
         return call(crm.set_billing, contact_id, body.status, body.balance)
 
@@ -433,14 +440,14 @@ def build_api(system: System, crm: Crm) -> APIRouter:
 
     # -- activities ----------------------------------------------------------------------------
     @router.put("/activities/{interaction_id}", name="crm.activities.upsert", tags=["activities"])
-    def upsert_activity(interaction_id: str, body: ActivityIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+    def upsert_activity(interaction_id: InteractionId, body: ActivityIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         with system.db.transaction():  # the role check and the write see the same call log
             if is_user(principal):
-                existing = crm.activity(interaction_id[:100])
+                existing = crm.activity(interaction_id)
                 require_may_write_call_log(principal, existing, body.agent, body.status)
                 if existing is None and body.agent is None:  # a log a user starts is theirs
                     body = body.model_copy(update={"agent": principal.name})
-            return call(crm.upsert_activity, interaction_id[:100], activity_fields(body, principal), body.status,
+            return call(crm.upsert_activity, interaction_id, activity_fields(body, principal), body.status,
                         contact_chosen_by="api")
 
     def activity_fields(body: ActivityIn, principal: Principal) -> dict[str, Any]:
@@ -458,11 +465,11 @@ def build_api(system: System, crm: Crm) -> APIRouter:
         results = []
         with system.db.transaction():
             for index, item in enumerate(body.activities):
-                interaction_id = str(item.get("interaction_id") or "")[:100]
+                interaction_id = str(item.get("interaction_id") or "")
                 try:
                     activity = ActivityIn.model_validate({k: v for k, v in item.items() if k != "interaction_id"})
-                    if not interaction_id:
-                        raise Invalid("interaction_id is required")
+                    if not 1 <= len(interaction_id) <= 100:
+                        raise Invalid("interaction_id is required, up to 100 characters")
                     stored = crm.upsert_activity(interaction_id, activity_fields(activity, principal), activity.status,
                                                  contact_chosen_by="api")
                 except (ValidationError, Invalid, Conflict) as exc:
@@ -473,34 +480,34 @@ def build_api(system: System, crm: Crm) -> APIRouter:
         return {"results": results}
 
     @router.get("/activities/{interaction_id}", name="crm.activities.get", tags=["activities"])
-    def get_activity(interaction_id: str) -> dict[str, Any]:
+    def get_activity(interaction_id: InteractionId) -> dict[str, Any]:
         activity = crm.activity(interaction_id)
         if activity is None:
             raise HTTPException(404, f"no activity for interaction {interaction_id}")
         return activity
 
     @router.post("/activities/{interaction_id}/contact", name="crm.activities.choose_contact", tags=["activities"])
-    def choose_contact(interaction_id: str, body: ContactChoiceIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+    def choose_contact(interaction_id: InteractionId, body: ContactChoiceIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         return call(crm.choose_contact, interaction_id, body.contact_id, principal.name)
 
     @router.get("/activities", name="crm.activities.list", tags=["activities"])
-    def list_activities(contact_id: int | None = None, interaction_id: str | None = None) -> dict[str, Any]:
+    def list_activities(contact_id: RecordId | None = None, interaction_id: str | None = None) -> dict[str, Any]:
         return {"activities": crm.activities(contact_id, interaction_id)}
 
     # -- follow-ups (callbacks from cti) and linked tickets (helpdesk) ---------------------------
     @router.put("/followups/{followup_id}", name="crm.followups.upsert", tags=["follow-ups"])
-    def upsert_followup(followup_id: str, body: FollowupIn) -> dict[str, Any]:
+    def upsert_followup(followup_id: FollowupId, body: FollowupIn) -> dict[str, Any]:
         fields = body.model_dump()
         fields["phone"] = try_normalize_phone(body.phone) or body.phone
         fields["correlation_id"] = body.correlation_id or correlation.current()
-        return call(crm.upsert_followup, followup_id[:60], fields)
+        return call(crm.upsert_followup, followup_id, fields)
 
     @router.get("/followups", name="crm.followups.list", tags=["follow-ups"])
-    def list_followups(contact_id: int | None = None, phone: str | None = None) -> dict[str, Any]:
+    def list_followups(contact_id: RecordId | None = None, phone: str | None = None) -> dict[str, Any]:
         return {"followups": crm.followups(contact_id, try_normalize_phone(phone) if phone else None)}
 
     @router.get("/contacts/{contact_id}/tickets", name="crm.contacts.tickets", tags=["contacts"])
-    def contact_tickets(contact_id: int) -> dict[str, Any]:
+    def contact_tickets(contact_id: RecordId) -> dict[str, Any]:
         """The helpdesk tickets linked to the contact (read through to helpdesk)."""
         if not crm.contact_exists(contact_id):
             raise HTTPException(404, f"no contact {contact_id}")

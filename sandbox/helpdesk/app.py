@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..platform.auth import Principal
+from ..platform.guard import RecordId
 from ..platform.system import SandboxConfig, System
 from .store import CHANNELS, PRIORITIES, SCHEMA, SLA_POLICIES, STATUSES, Helpdesk, HelpdeskError
 
@@ -93,7 +94,7 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
         return desk.create(body.model_dump())
 
     @api.get("/tickets", name="helpdesk.tickets.list")
-    def list_tickets(contact_id: int | None = None, status: str | None = None, category: str | None = None,
+    def list_tickets(contact_id: RecordId | None = None, status: str | None = None, category: str | None = None,
                      channel: str | None = None, source_ref: str | None = None, correlation_id: str | None = None,
                      principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         return {"tickets": desk.all(contact_id=contact_id, status=status, category=category, channel=channel,

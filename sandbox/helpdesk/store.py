@@ -48,7 +48,7 @@ def ticket_key(ticket_id: int) -> str:
 
 def ticket_id_of(key: str) -> int:
     digits = key.upper().removeprefix("T-")
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 15):  # no T-٣, no ids SQLite cannot hold
         raise HelpdeskError(404, f"no ticket {key!r}")
     return int(digits) - TICKET_BASE
 

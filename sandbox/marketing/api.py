@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..platform.guard import MAX_SAFE_INTEGER, RecordId
 from ..platform.system import System
 from .connector import Connector, SyncFailed
 from .mapping import Mapping, TransformError
@@ -88,8 +89,8 @@ class ImportIn(Strict):
 
 
 class ReconcileIn(Strict):
-    crm_ids: list[int] = Field(default_factory=list, max_length=20_000)
-    marketing_ids: list[int] = Field(default_factory=list, max_length=20_000)
+    crm_ids: list[RecordId] = Field(default_factory=list, max_length=20_000)
+    marketing_ids: list[RecordId] = Field(default_factory=list, max_length=20_000)
 
 
 def build_api(system: System, store: Marketing, connector: Connector, mapping: Mapping) -> APIRouter:
@@ -123,29 +124,30 @@ def build_api(system: System, store: Marketing, connector: Connector, mapping: M
 
     # -- contacts ------------------------------------------------------------------------------
     @router.get("/contacts", name="marketing.contacts.list", tags=["contacts"])
-    def list_contacts(crm_id: int | None = None, email: str | None = Query(default=None, max_length=254),
+    def list_contacts(crm_id: RecordId | None = None, email: str | None = Query(default=None, max_length=254),
                       status: Literal["active", "inactive"] | None = None,
                       origin: Literal["crm", "form", "import"] | None = None,
-                      after_id: int = Query(default=0, ge=0), limit: int = Query(default=500, ge=1, le=5000)) -> dict[str, Any]:
+                      after_id: int = Query(default=0, ge=0, le=MAX_SAFE_INTEGER),
+                      limit: int = Query(default=500, ge=1, le=5000)) -> dict[str, Any]:
         return {"contacts": store.contacts(crm_id, email, status, origin, limit, after_id)}
 
     @router.get("/contacts/{contact_id}", name="marketing.contacts.get", tags=["contacts"])
-    def get_contact(contact_id: int) -> dict[str, Any]:
+    def get_contact(contact_id: RecordId) -> dict[str, Any]:
         return call(store.contact, contact_id)
 
     @router.patch("/contacts/{contact_id}", name="marketing.contacts.update", tags=["contacts"])
-    def update_contact(contact_id: int, body: ContactPatch) -> dict[str, Any]:
+    def update_contact(contact_id: RecordId, body: ContactPatch) -> dict[str, Any]:
         changes = body.model_dump(exclude_unset=True)
         if not changes:
             raise HTTPException(422, "nothing to change")
         return call(store.update_contact, contact_id, changes)
 
     @router.post("/contacts/{contact_id}/unsubscribe", name="marketing.contacts.unsubscribe", tags=["contacts"])
-    def unsubscribe(contact_id: int) -> dict[str, Any]:
+    def unsubscribe(contact_id: RecordId) -> dict[str, Any]:
         return call(store.unsubscribe, contact_id)
 
     @router.post("/contacts/{contact_id}/score", name="marketing.contacts.score", tags=["lead score"])
-    def change_score(contact_id: int, body: ScoreIn) -> dict[str, Any]:
+    def change_score(contact_id: RecordId, body: ScoreIn) -> dict[str, Any]:
         return call(store.change_score, contact_id, body.delta, body.set, body.reason)
 
     # -- lead score triggers -------------------------------------------------------------------
@@ -157,11 +159,11 @@ def build_api(system: System, store: Marketing, connector: Connector, mapping: M
         return store.create_trigger(body.name, body.threshold, body.refire_on_recross, stage)
 
     @router.delete("/score-triggers/{trigger_id}", name="marketing.triggers.retire", tags=["lead score"])
-    def retire_trigger(trigger_id: int) -> dict[str, Any]:
+    def retire_trigger(trigger_id: RecordId) -> dict[str, Any]:
         return call(store.retire_trigger, trigger_id)
 
     @router.get("/score-triggers/{trigger_id}", name="marketing.triggers.get", tags=["lead score"])
-    def get_trigger(trigger_id: int) -> dict[str, Any]:
+    def get_trigger(trigger_id: RecordId) -> dict[str, Any]:
         return call(store.trigger, trigger_id)
 
     # -- campaigns -----------------------------------------------------------------------------
@@ -170,12 +172,12 @@ def build_api(system: System, store: Marketing, connector: Connector, mapping: M
         return call(store.create_campaign, body.name, body.kind)
 
     @router.get("/campaigns/{campaign_id}", name="marketing.campaigns.get", tags=["campaigns"])
-    def get_campaign(campaign_id: int) -> dict[str, Any]:
+    def get_campaign(campaign_id: RecordId) -> dict[str, Any]:
         campaign = call(store.campaign, campaign_id)
         return {**campaign, "members": store.members(campaign_id)}
 
     @router.post("/campaigns/{campaign_id}/enrolments", name="marketing.campaigns.enrol", tags=["campaigns"])
-    def enrol(campaign_id: int, body: EnrolmentIn) -> JSONResponse:
+    def enrol(campaign_id: RecordId, body: EnrolmentIn) -> JSONResponse:
         member, waiting = call(store.enrol, campaign_id, body.contact_id, body.crm_id, body.email)
         return JSONResponse(member, status_code=202 if waiting else 201)
 

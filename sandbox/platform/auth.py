@@ -93,13 +93,15 @@ class Auth:
     def router(self) -> APIRouter:
         router = APIRouter(tags=["auth"])
 
-        @router.post("/oauth/token")
+        @router.post("/oauth/token", openapi_extra={"requestBody": TOKEN_REQUEST})
         async def token(request: Request) -> JSONResponse:
             if request.headers.get("content-type", "").startswith("application/json"):
                 try:
-                    form = dict(await request.json())
+                    form = await request.json()
                 except ValueError:
                     return _oauth_error("invalid_request", "body is not JSON")
+                if not isinstance(form, dict):
+                    return _oauth_error("invalid_request", "the JSON body must be an object of token request fields")
             else:
                 form = dict(await request.form())
             grant = form.get("grant_type")
@@ -128,6 +130,14 @@ class Auth:
                                 "grant_type must be client_credentials, password or refresh_token")
 
         return router
+
+
+_TOKEN_FIELDS = {"type": "object", "required": ["grant_type"], "properties": {
+    "grant_type": {"type": "string", "enum": ["client_credentials", "password", "refresh_token"]},
+    **{name: {"type": "string"} for name in ("client_id", "client_secret", "username", "password", "refresh_token")}}}
+# The route reads the body itself (a form, or a JSON object): documented so contract tests send both.
+TOKEN_REQUEST = {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": _TOKEN_FIELDS},
+                                               "application/json": {"schema": _TOKEN_FIELDS}}}
 
 
 def _oauth_error(code: str, description: str, status: int = 400) -> JSONResponse:

@@ -6,7 +6,11 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .errors import send_refusal
+
 HEADER = "x-correlation-id"
+HEADER_BYTES = HEADER.encode()
+MAX_LENGTH = 128  # what records keep (correlation_id fields are 128 at most)
 _current: contextvars.ContextVar[str | None] = contextvars.ContextVar("correlation_id", default=None)
 
 
@@ -16,6 +20,14 @@ def current() -> str | None:
 
 def new_id() -> str:
     return f"corr-{uuid.uuid4().hex[:16]}"
+
+
+def _from_header(raw: bytes) -> str | None:
+    """The header's id (None when empty); ValueError when no record could keep and echo it unchanged."""
+    value = raw.decode("ascii")  # UnicodeDecodeError is a ValueError
+    if len(value) > MAX_LENGTH or not value.isprintable():
+        raise ValueError(value)
+    return value or None
 
 
 class CorrelationMiddleware:
@@ -30,8 +42,13 @@ class CorrelationMiddleware:
             return
         value = None
         for name, raw in scope.get("headers", []):
-            if name.decode().lower() == HEADER:
-                value = raw.decode()[:128] or None
+            if name.lower() == HEADER_BYTES:
+                try:
+                    value = _from_header(raw)
+                except ValueError:
+                    await send_refusal(send, 400, "X-Correlation-Id",
+                                       f"must be printable ASCII of at most {MAX_LENGTH} characters")
+                    return
         token = _current.set(value)
 
         async def send_with_header(message: Message) -> None:

@@ -20,6 +20,7 @@ from .auth import INTEGRATION_ADMIN, Principal, require_role
 from .clock import Clock
 from .db import Database, dumps, loads
 from .faults import Faults
+from .guard import MAX_SAFE_INTEGER, RecordId, SafeInt
 from .webhook_targets import WebhookTargets
 
 EVENTS_SCHEMA = """
@@ -54,6 +55,13 @@ class WebhookIn(BaseModel):
     url: HttpUrl
     secret: str = Field(min_length=8, max_length=200)
     types: list[str] = Field(default_factory=list)
+
+
+def _seq_from_header(header: str) -> int:
+    """The seq a reconnecting client last saw; 400 for anything no stream of ours ever sent as an id."""
+    if not (header.isascii() and header.isdigit() and len(header) <= 16 and int(header) <= MAX_SAFE_INTEGER):
+        raise HTTPException(400, f"Last-Event-ID must be an event seq (a whole number up to {MAX_SAFE_INTEGER})")
+    return int(header)
 
 
 def _row_to_event(row: dict[str, Any]) -> dict[str, Any]:
@@ -204,18 +212,18 @@ class EventBus:
         router = APIRouter(tags=["events"], dependencies=[Depends(auth_dependency)])
 
         @router.get("/api/events", name=f"{self.source}.events.list")
-        def list_events(after: int = 0, type: str | None = None, correlation_id: str | None = None,
-                        limit: int = 1000) -> dict[str, Any]:
+        def list_events(after: RecordId = 0, type: str | None = None, correlation_id: str | None = None,
+                        limit: SafeInt = 1000) -> dict[str, Any]:
             if after < 0 or not 1 <= limit <= 5000:
                 raise HTTPException(422, "after must be >= 0 and limit between 1 and 5000")
             return {"events": self.list(after, type, correlation_id, limit), "last_seq": self.last_seq()}
 
         @router.get("/api/events/stream", name=f"{self.source}.events.stream")
-        async def stream(request: Request, after: int | None = None) -> StreamingResponse:
+        async def stream(request: Request, after: RecordId | None = None) -> StreamingResponse:
             start = after
             if start is None:
                 header = request.headers.get("last-event-id")
-                start = int(header) if header and header.isdigit() else self.last_seq()
+                start = self.last_seq() if header is None else _seq_from_header(header)
             return StreamingResponse(self.stream(start, request), media_type="text/event-stream",
                                      headers={"cache-control": "no-cache", "x-accel-buffering": "no"})
 

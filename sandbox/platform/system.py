@@ -15,6 +15,7 @@ from .clock import Clock, ClockRefusal, parse_iso
 from .correlation import CorrelationMiddleware
 from .db import Database
 from .errors import Refusal
+from .guard import RequestGuard
 from .events import EVENTS_SCHEMA, EventBus
 from .faults import Faults, faults_router, faulty_route_class
 from .service import OUTBOX_SCHEMA, Outbox, ServiceClient
@@ -121,7 +122,8 @@ class System:
 
     def create_app(self, title: str, description: str) -> FastAPI:
         app = FastAPI(title=title, description=description, version="1.0.0")
-        app.add_middleware(CorrelationMiddleware)
+        app.add_middleware(RequestGuard)
+        app.add_middleware(CorrelationMiddleware)  # outermost: refusals echo the correlation id too
 
         @app.exception_handler(RequestValidationError)
         async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

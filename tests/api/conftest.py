@@ -73,3 +73,14 @@ def system_apis(target: Target, settings: Settings, response_times: ResponseTime
 @pytest.fixture(params=SYSTEMS)
 def system_api(request: pytest.FixtureRequest, system_apis: dict[str, SystemApi]) -> SystemApi:
     return system_apis[request.param]
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The contract test's random seed, so a failure found by chance can be replayed (xdist workers share it)."""
+    found: dict[str, set] = {"contract_seed": set(), "contract_requests": set()}
+    for reports in terminalreporter.stats.values():
+        for name, value in (item for report in reports for item in getattr(report, "user_properties", ())):
+            found.get(name, set()).add(value)
+    for seed in sorted(found["contract_seed"]):
+        terminalreporter.write_line(f"schemathesis contract test: seed {seed} (replay: DESKCHECK_CONTRACT_SEED={seed}); "
+                                    + "; ".join(sorted(found["contract_requests"])))
