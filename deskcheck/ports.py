@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-from deskcheck.records import (AgentState, ApiSession, Callback, CallLog, ChatSession, Contact, Disposition, Event,
-                               FollowUp, Interaction, IvrSession, MarketingContact, OpeningHours, Presence, Queue,
-                               ScreenPop, Ticket, TicketNotification, Webhook, WrapUpDraft)
+from deskcheck.records import (AgentState, ApiSession, Callback, CallLog, Campaign, ChatSession, Contact, Disposition,
+                               Enrolment, Event, FollowUp, FormSubmission, FormSubmissionResult, ImportResult,
+                               Interaction, IvrSession, MarketingActivity, MarketingContact, OpeningHours, Picklist,
+                               Presence, Queue, ReconciliationReport, ScoreChange, ScoreTrigger, ScreenPop, SyncError,
+                               SyncJob, SyncSettings, SyncStatus, Ticket, TicketNotification, Webhook, WrapUpDraft)
 
 
 class Refused(AssertionError):
@@ -47,11 +49,22 @@ class CrmPort(Protocol):
     def contact(self, contact_id: Any) -> Contact: ...
     def create_contact(self, first_name: str, last_name: str, phone: str, **fields: Any) -> Contact: ...
     def update_contact(self, contact_id: Any, **changes: Any) -> Contact: ...
+    def contacts(self, ids: list[Any]) -> list[Contact]:
+        """Contacts by id, deleted ones too (``Contact.deleted``)."""
+    def create_contacts(self, people: list[dict[str, Any]]) -> list[Contact]:
+        """Many contacts in one batch (each: first_name, last_name, phone and any other Contact field), in order."""
+    def delete_contact(self, contact_id: Any) -> None: ...
     def add_case(self, contact_id: Any, subject: str, status: str | None = None) -> None: ...
     def add_order(self, contact_id: Any, number: str, total: float, status: str) -> None: ...
     def set_billing(self, contact_id: Any, status: str, balance: float) -> None: ...
     def call_log(self, call_id: str) -> CallLog | None: ...
-    def call_logs(self, call_id: str | None = None, contact_id: Any = None) -> list[CallLog]: ...
+    def call_logs(self, call_id: str | None = None, contact_id: Any = None) -> list[CallLog]:
+        """Call logs (the contact's timeline: calls, emails, web forms, webinars), newest first."""
+    def log_call(self, call_id: str, contact_id: Any, direction: str = "outbound", queue: str | None = None,
+                 agent: str | None = None, disposition: str | None = None, notes: str | None = None) -> CallLog:
+        """Logs a completed call on a contact (a call the CRM learns of from elsewhere, e.g. a sales dialler)."""
+    def email_contact(self, contact_id: Any, subject: str, body: str = "") -> CallLog:
+        """An agent's email to the contact; :class:`Refused` for a contact who opted out of email."""
     def dispositions(self, queue: str | None = None) -> list[Disposition]: ...
     def presence(self, username: str) -> Presence: ...
     def set_presence(self, username: str, status: str, reason: str | None = None) -> Presence: ...
@@ -93,6 +106,8 @@ class CtiPort(Protocol):
         """Completes the wrap-up with this disposition (None: the one the agent saved in the draft)."""
     def cancel_consult(self, call_id: str) -> Interaction:
         """Ends a warm transfer's consult: the consulted agent is released, the customer stays with the caller."""
+    def dial(self, agent: str, to_number: str, record_id: Any = None) -> Interaction:
+        """The agent's outbound call (from a CRM record); :class:`Refused` for a number on the do-not-call list."""
     # wrapup_draft
     def wrapup_draft(self, call_id: str) -> WrapUpDraft: ...
     # callbacks
@@ -159,10 +174,58 @@ class HelpdeskPort(Protocol):
 
 @runtime_checkable
 class MarketingPort(Protocol):
+    """Marketing automation: contacts synced with the CRM, campaigns, forms, emails, lead scores, the sync."""
     capabilities: frozenset[str]
 
-    def contact_for(self, crm_id: Any) -> MarketingContact | None: ...
-    def run_sync(self) -> None: ...
+    # contacts
+    def contact_for(self, crm_id: Any) -> MarketingContact | None:
+        """The marketing contact of a CRM contact, with its campaigns and activities (None while there is none)."""
+    def contact(self, contact_id: Any) -> MarketingContact:
+        """One marketing contact with its campaigns and activities."""
+    def contacts(self, crm_id: Any = None, email: str | None = None, origin: str | None = None,
+                 status: str | None = None) -> list[MarketingContact]:
+        """Contacts (without campaigns and activities), oldest first; origin: crm | form | import."""
+    def update_contact(self, contact_id: Any, **changes: Any) -> MarketingContact:
+        """Changes MarketingContact fields as marketing's own users do (email, do_not_call, ...)."""
+    def unsubscribe(self, contact_id: Any) -> MarketingContact: ...
+    def import_contacts(self, rows: list[dict[str, Any]]) -> ImportResult:
+        """A contact file (rows of first_name, last_name, phone, email, industry) imported in one go."""
+    # campaigns, emails, forms
+    def create_campaign(self, name: str, kind: str) -> Campaign:
+        """A campaign of a kind: nurture | webinar | newsletter."""
+    def campaign(self, campaign_id: Any) -> Campaign:
+        """One campaign with its members."""
+    def enrol(self, campaign_id: Any, contact_id: Any = None, email: str | None = None) -> Enrolment:
+        """Enrols a contact; one given by an email marketing does not know yet waits until it exists."""
+    def send_email(self, contact_id: Any, subject: str, campaign_id: Any = None) -> MarketingActivity: ...
+    def submit_form(self, submission: FormSubmission) -> FormSubmissionResult:
+        """A web form post; the same submission id again is answered as a duplicate and changes nothing."""
+    def new_session(self) -> "MarketingPort":
+        """The same marketing system over a connection of its own, already signed in (a visitor's own
+        browser, for posts made at the same moment); the caller closes it with ``close()``."""
+    def close(self) -> None: ...
+    # lead score
+    def set_score(self, contact_id: Any, score: int) -> ScoreChange: ...
+    def change_score(self, contact_id: Any, delta: int) -> ScoreChange: ...
+    def create_score_trigger(self, name: str, threshold: int, refire_on_recross: bool = False) -> ScoreTrigger:
+        """A trigger that fires when a score reaches ``threshold`` from below (again after a dip if ``refire_on_recross``)."""
+    def score_trigger(self, trigger_id: Any) -> ScoreTrigger: ...
+    def retire_score_trigger(self, trigger_id: Any) -> ScoreTrigger:
+        """Stops the trigger watching scores; its firings stay on record."""
+    # the CRM <-> marketing sync
+    def sync_settings(self) -> SyncSettings:
+        """How the field mapping schedules the sync: interval, batch size, retry back-off."""
+    def sync_status(self) -> SyncStatus:
+        """When the next scheduled run is due, and whether a retry is pending."""
+    def run_sync(self) -> SyncJob:
+        """Runs a sync now (both directions) and answers how it went."""
+    def sync_jobs(self, limit: int = 50) -> list[SyncJob]:
+        """The latest sync runs, newest first."""
+    def sync_errors(self, job_id: Any = None) -> list[SyncError]:
+        """The sync's error log, newest first (one run's only, when ``job_id`` is given)."""
+    def picklist(self, name: str) -> Picklist: ...
+    def reconcile(self, crm_ids: list[Any] | None = None, marketing_ids: list[Any] | None = None) -> ReconciliationReport:
+        """The CRM and marketing compared for these records (both systems' ids; all records when none given)."""
 
 
 @runtime_checkable

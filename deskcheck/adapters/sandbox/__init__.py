@@ -7,7 +7,6 @@ from deskcheck.adapters import AdapterSet
 from deskcheck.adapters.sandbox.api_channels import (ChatClient, HelpdeskClient, IvrClient, MarketingClient,
                                                      SandboxAdmin)
 from deskcheck.adapters.sandbox.api_voice import CrmClient, CtiClient
-from deskcheck.adapters.sandbox.channels import SandboxMarketing
 from deskcheck.adapters.sandbox.chat import SandboxChat
 from deskcheck.adapters.sandbox.controls import SandboxControls
 from deskcheck.adapters.sandbox.crm import SandboxCrm
@@ -16,6 +15,7 @@ from deskcheck.adapters.sandbox.events import EVENT_SYSTEMS, SandboxEventSource
 from deskcheck.adapters.sandbox.helpdesk import SandboxHelpdesk
 from deskcheck.adapters.sandbox.http import ApiClient
 from deskcheck.adapters.sandbox.ivr import SandboxIvr
+from deskcheck.adapters.sandbox.marketing import SandboxMarketing
 
 #: role -> the sandbox system whose API client the role's adapter is built on
 SYSTEM_OF_ROLE = {"crm": "crm", "cti": "cti", "telephony": "cti", "ivr": "ivr", "chat": "chat",

@@ -56,6 +56,9 @@ class MarketingClient(ApiClient):
     def trigger(self, trigger_id: Any) -> dict:
         return self.get(f"/api/score-triggers/{trigger_id}")
 
+    def retire_trigger(self, trigger_id: Any) -> dict:
+        return self.delete(f"/api/score-triggers/{trigger_id}")
+
     def create_campaign(self, name: str, kind: str) -> dict:
         return self.post("/api/campaigns", {"name": name, "kind": kind})
 
@@ -180,11 +183,14 @@ class SandboxAdmin(ApiClient):
     def set_clock(self, iso: str) -> dict:
         return self.post("/_sandbox/clock", {"set": iso})
 
-    @staticmethod
-    def system_of(fault_target: str) -> str:
+    #: the systems with a test API; the vendor doors (salesforce, connect) are other listeners on their stores
+    SYSTEMS = ("crm", "cti", "ivr", "chat", "helpdesk", "marketing")
+
+    @classmethod
+    def system_of(cls, fault_target: str) -> str:
         """``crm.screenpop`` -> crm; an edge ``cti->crm.activities`` -> cti (the caller makes the call)."""
         head = fault_target.split("->", 1)[0].split(".", 1)[0]
-        return head if head in ("crm", "cti", "ivr", "chat", "helpdesk", "marketing") else "crm"
+        return head if head in cls.SYSTEMS else "crm"
 
     def add_fault(self, target: str, mode: str, count: int | None = None, delay_ms: int | None = None,
                   after: int | None = None) -> dict:
@@ -202,7 +208,8 @@ class SandboxAdmin(ApiClient):
 
     def clear_faults(self) -> None:
         for system in self.urls:
-            self.delete(self._url(system, "/_sandbox/faults"))
+            if system in self.SYSTEMS:
+                self.delete(self._url(system, "/_sandbox/faults"))
 
     def seed(self) -> Any:
         return self.post("/_sandbox/seed")

@@ -9,12 +9,15 @@ from deskcheck.adapters.sandbox.http import ApiError, refusal
 from deskcheck.adapters.sandbox.helpdesk import ticket_record
 from deskcheck.adapters.sandbox.ivr import ivr_context
 from deskcheck.adapters.sandbox.sessions import TokenAudit
+from deskcheck.ports import Refused
 from deskcheck.records import (CallLog, Case, Contact, Disposition, FollowUp, Order, Presence, ScreenPop,
                                ThreeSixty, Ticket)
 
 
 #: the sandbox's names of fields a role may not see -> the Contact record's names
 FIELD_OF_HIDDEN = {"billing.balance": "balance"}
+#: Contact fields the sandbox CRM keeps among a contact's custom fields (marketing's, per the field mapping)
+CUSTOM_CONTACT_FIELDS = ("industry", "lead_score", "lifecycle_stage")
 
 
 def contact_record(body: dict[str, Any]) -> Contact:
@@ -35,7 +38,16 @@ def contact_record(body: dict[str, Any]) -> Contact:
         deleted=bool(body.get("deleted_at")), date_of_birth=body.get("date_of_birth"), tax_id=body.get("tax_id"),
         custom_fields=dict(body.get("custom_fields") or {}),
         hidden_fields=tuple(FIELD_OF_HIDDEN.get(f, f) for f in body.get("hidden_fields") or ()),
-        three_sixty=view)
+        three_sixty=view, **{name: (body.get("custom_fields") or {}).get(name) for name in CUSTOM_CONTACT_FIELDS})
+
+
+def contact_fields(changes: dict[str, Any]) -> dict[str, Any]:
+    """Contact record fields as the sandbox CRM takes them: marketing's fields go among the custom fields."""
+    body = {k: v for k, v in changes.items() if k not in CUSTOM_CONTACT_FIELDS}
+    custom = {k: v for k, v in changes.items() if k in CUSTOM_CONTACT_FIELDS}
+    if custom:
+        body["custom_fields"] = {**(body.get("custom_fields") or {}), **custom}
+    return body
 
 
 def call_log_record(body: dict[str, Any]) -> CallLog:
@@ -49,7 +61,8 @@ def call_log_record(body: dict[str, Any]) -> CallLog:
         correlation_id=body.get("correlation_id"), subject=body.get("subject"),
         transfer_note=body.get("transfer_note"), transferred_by=body.get("transferred_by"),
         attributes=dict(body.get("attributes") or {}),
-        ivr=ivr_context(body.get("attributes")), chat=chat_context(body.get("attributes")))
+        ivr=ivr_context(body.get("attributes")), chat=chat_context(body.get("attributes")),
+        source=body.get("source"), occurred_at=body.get("occurred_at") or body.get("created_at"))
 
 
 def count_of(value: Any) -> int:
@@ -86,11 +99,21 @@ class SandboxCrm(TokenAudit):
         return [contact_record(c) for c in self.api.contacts_by_ids(ids)]
 
     def create_contact(self, first_name: str, last_name: str, phone: str, **fields: Any) -> Contact:
-        return contact_record(self.api.create_contact(first_name, last_name, phone, **fields))
+        return contact_record(self.api.create_contact(first_name, last_name, phone, **contact_fields(fields)))
+
+    def create_contacts(self, people: list[dict[str, Any]]) -> list[Contact]:
+        """Many contacts in one batch (each: first_name, last_name, phone and any other Contact field), in order."""
+        results = self.api.create_contacts_bulk([contact_fields(p) for p in people])
+        refused = [f"contact {r.get('index')}: {r.get('status')} ({r.get('detail')})"
+                   for r in results if r.get("status") != "created"]
+        if refused:
+            raise Refused("CRM", f"create {len(people)} contacts", "; ".join(refused[:5]))
+        by_id = {c.id: c for c in self.contacts([r["id"] for r in results])}
+        return [by_id[r["id"]] for r in results]
 
     def update_contact(self, contact_id: Any, **changes: Any) -> Contact:
         try:
-            return contact_record(self.api.update_contact(contact_id, **changes))
+            return contact_record(self.api.update_contact(contact_id, **contact_fields(changes)))
         except ApiError as exc:
             raise refusal("CRM", "update the contact", exc) from None
 
@@ -117,6 +140,24 @@ class SandboxCrm(TokenAudit):
         logs = self.call_logs(call_id=call_id)
         assert len(logs) <= 1, f"the CRM has {len(logs)} call logs for call {call_id}, expected one"
         return logs[0] if logs else None
+
+    def log_call(self, call_id: str, contact_id: Any, direction: str = "outbound", queue: str | None = None,
+                 agent: str | None = None, disposition: str | None = None, notes: str | None = None) -> CallLog:
+        """Logs a completed call on a contact (a call the CRM learns of from elsewhere, e.g. a sales dialler)."""
+        try:
+            return call_log_record(self.api.put_activity(
+                call_id, status="completed", type="call", contact_id=contact_id, direction=direction,
+                **{k: v for k, v in {"queue": queue, "agent": agent, "disposition": disposition, "notes": notes}.items()
+                   if v is not None}))
+        except ApiError as exc:
+            raise refusal("CRM", f"log call {call_id}", exc) from None
+
+    def email_contact(self, contact_id: Any, subject: str, body: str = "") -> CallLog:
+        """An agent's email to the contact, logged on the contact's timeline; refused for a contact who opted out."""
+        try:
+            return call_log_record(self.api.email_contact(contact_id, subject, body))
+        except ApiError as exc:
+            raise refusal("CRM", f"email contact {contact_id}", exc) from None
 
     def call_log_writes(self, call_id: str) -> int:
         found = self.api.activities(interaction_id=call_id)

@@ -113,6 +113,11 @@ class SandboxCti(TokenAudit):
     def cancel_consult(self, call_id: str) -> Interaction:
         return self._act("cancel the consult", lambda: self.api.cancel_transfer(call_id))
 
+    def dial(self, agent: str, to_number: str, record_id: Any = None) -> Interaction:
+        """The agent's outbound call to a number (from a CRM record); refused for a number on the do-not-call list."""
+        fields = {} if record_id is None else {"record_id": str(record_id)}
+        return self._act(f"dial {to_number} for {agent}", lambda: self.api.dial(agent, to_number, **fields))
+
     def wrapup_draft(self, call_id: str) -> WrapUpDraft:
         draft = self.api.interaction(call_id).get("wrapup_draft") or {}
         return WrapUpDraft(draft.get("disposition"), draft.get("notes") or "")
