@@ -29,6 +29,7 @@ CAPABILITIES: dict[str, str] = {
     "agent_admin": "agents and queues can be created and configured by the suite",
     "call_control_api": "the agent's call controls that a real contact center leaves to the agent's softphone "
                         "(answering a ringing call, ending a consult) can also be driven through the CTI's API",
+    "crm_presence": "the CRM's own presence of a user (Online / Busy / Offline) can be read and set through its API",
     "token_audit": "the suite's API clients show which access token they hold and whether the target still "
                    "takes an older one (proves expired tokens are refused and renewed)",
 }

@@ -77,7 +77,7 @@ def presence_record(body: dict[str, Any]) -> Presence:
 class SandboxCrm(TokenAudit):
     """The CRM port over the sandbox CRM's own API."""
 
-    capabilities = frozenset({"write_audit", "screen_pop_audit", "callbacks", "token_audit"})
+    capabilities = frozenset({"write_audit", "screen_pop_audit", "callbacks", "token_audit", "crm_presence"})
 
     def __init__(self, api: CrmClient) -> None:
         self.api = api
