@@ -1,7 +1,7 @@
 """Salesforce records (Contact, Task, Case, CustomerOrder__c, CallDisposition__mdt) as deskcheck records.
 
-What the org must hold for these (standard fields keep their Salesforce meaning; the custom ones are
-listed in the README's "Salesforce + Amazon Connect" section and answered by the sandbox's door):
+What the org must hold for these (standard fields keep their Salesforce meaning; the sandbox's
+Salesforce door answers the same, each custom field documented in its describe):
 Contact AccountNumber__c, TaxId__c, BillingStatus__c, BillingBalance__c, Industry__c, LeadScore__c,
 LifecycleStage__c; Task (the Open CTI call log) Channel__c, FromNumber__c, Queue__c, WrapUpSeconds__c,
 HoldSeconds__c, MutedSeconds__c, Dtmf__c, CorrelationId__c, TransferNote__c, TransferredBy__c,
