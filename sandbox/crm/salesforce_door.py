@@ -22,6 +22,7 @@ import hmac
 import os
 import secrets
 import socket
+import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Mapping
@@ -63,6 +64,7 @@ class SalesforceApi:
         self.system, self.url = system, url
         self.org = SalesforceOrg(Crm(system), list(system.auth.clients))
         self.cursors: OrderedDict[str, tuple[str, list[dict[str, Any]]]] = OrderedDict()
+        self._cursor_lock = threading.Lock()  # requests run on a thread pool
 
     def principal(self, authorization: str | None) -> Principal:
         scheme, _, token = (authorization or "").partition(" ")
@@ -151,14 +153,16 @@ class SalesforceApi:
         answer: dict[str, Any] = {"totalSize": total, "done": len(records) <= PAGE_SIZE, "records": records[:PAGE_SIZE]}
         if len(records) > PAGE_SIZE:
             cursor = f"01g{secrets.token_hex(8)}-{PAGE_SIZE}"
-            self.cursors[cursor] = (base, records[PAGE_SIZE:])
-            while len(self.cursors) > KEPT_CURSORS:
-                self.cursors.popitem(last=False)
+            with self._cursor_lock:
+                self.cursors[cursor] = (base, records[PAGE_SIZE:])
+                while len(self.cursors) > KEPT_CURSORS:
+                    self.cursors.popitem(last=False)
             answer["nextRecordsUrl"] = f"{base}/query/{cursor}"
         return answer
 
     def next_page(self, cursor: str, base: str) -> dict[str, Any]:
-        kept = self.cursors.pop(cursor, None)
+        with self._cursor_lock:
+            kept = self.cursors.pop(cursor, None)
         if kept is None:
             raise SfError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
         answer = self.page(kept[1], 0, kept[0])

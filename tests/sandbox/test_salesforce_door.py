@@ -263,13 +263,14 @@ def test_an_expired_token_is_refused_as_an_invalid_session(door, sf, sandbox_url
 
 
 def test_a_long_answer_comes_in_pages_followed_by_next_records_url(monkeypatch):
+    import threading
     from collections import OrderedDict
 
     from sandbox.crm import salesforce_door
 
     monkeypatch.setattr(salesforce_door, "PAGE_SIZE", 2)
     api = object.__new__(salesforce_door.SalesforceApi)
-    api.cursors = OrderedDict()
+    api.cursors, api._cursor_lock = OrderedDict(), threading.Lock()
     pages = [api.page([{"n": n} for n in range(5)], 5, DATA)]
     while not pages[-1]["done"]:
         cursor = pages[-1]["nextRecordsUrl"].removeprefix(f"{DATA}/query/")
