@@ -4,6 +4,7 @@ NotSupported naming the capability; an expired session renewed; no sandbox paths
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tempfile
 import uuid
@@ -19,7 +20,8 @@ from deskcheck.adapters.sandbox.crm import SandboxCrm
 from deskcheck.ports import CrmPort, NotSupported, Refused, port_methods
 from fixtures.target import SandboxProcess
 
-CLIENT = ("deskcheck-suite", "suite-secret")
+# the suite client's secret as the sandbox takes it: from the environment, else the demo secret
+CLIENT = ("deskcheck-suite", os.environ.get("DESKCHECK_SANDBOX_CLIENT_SECRET", "suite-secret"))
 ADAPTER_DIR = Path(__file__).resolve().parents[2] / "deskcheck" / "adapters" / "salesforce"
 
 
