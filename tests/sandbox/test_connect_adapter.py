@@ -215,3 +215,12 @@ def test_the_adapter_implements_the_cti_port_with_sdk_calls_only():
         paths = [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
                  and id(node) not in docstrings and re.search(r"^/|https?://|127\.0\.0\.1|localhost", node.value)]
         assert not paths, f"{source.name} names URLs or paths {paths}: only boto3 calls belong in the adapter"
+
+
+def test_the_glossary_names_the_instance_s_queues_statuses_and_wrap_up_modes(cti, connect):
+    assert [q.name for q in connect.queues()] == [q.name for q in cti.queues()]
+    states = connect.agent_states()
+    assert [(c.label, c.state, c.reason) for c in states.presence_menu][:3] == [
+        ("Available", "AVAILABLE", None), ("Offline", "OFFLINE", None), ("Busy", "NOT_READY", "Busy")]
+    assert {s.label for s in states.states} >= {"Available", "Not ready (Lunch)", "Ringing", "On call", "After call work"}
+    assert [m.mode for m in connect.wrapup_rules().modes] == ["optional", "mandatory", "timeboxed"]

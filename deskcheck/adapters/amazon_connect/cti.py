@@ -11,7 +11,6 @@ from typing import Any, Callable
 
 from deskcheck.adapters.amazon_connect import mapping
 from deskcheck.adapters.amazon_connect.client import ConnectApiError, ConnectClient
-from deskcheck.configuration import AgentStates, MenuChoice, StateLabel, WrapUpMode, WrapUpRules
 from deskcheck.ports import NotSupported, Refused
 from deskcheck.records import (AgentState, ApiSession, Callback, Disposition, Interaction, OpeningHours, Queue,
                                WrapUpDraft)
@@ -197,9 +196,11 @@ class AmazonConnectCti:
     def queues(self) -> list[Queue]:
         return [self.queue(name) for name in self.api.queue_ids(refresh=True)]
 
-    def agent_states(self) -> AgentStates:
+    def agent_states(self) -> Any:
         """The agent statuses (the CCP's menu, in the instance's order) and the states routing sets. Connect does
         not know which CRM presence a status maps to (the CRM's presence sync does): crm_status is empty."""
+        from deskcheck.configuration import AgentStates, MenuChoice, StateLabel
+
         menu = []
         for status in self.api.statuses(refresh=True):
             state, reason = mapping.status_state(status["Name"], {status["Name"]: status["Type"]})
@@ -212,9 +213,11 @@ class AmazonConnectCti:
                                       ("ACW", "routing: the contact ended, after contact work"))]
         return AgentStates(tuple(states), tuple(menu), ())
 
-    def wrapup_rules(self) -> WrapUpRules:
+    def wrapup_rules(self) -> Any:
         """Connect has no wrap-up modes: the ones the queues' ``deskcheck:wrapup_mode`` tags name (optional when
         untagged); no disposition is set when after contact work times out."""
+        from deskcheck.configuration import WrapUpMode, WrapUpRules
+
         modes = dict.fromkeys(["optional"] + [mapping.wrapup_rules(self.api.call("describe_queue", QueueId=queue_id)[
             "Queue"].get("Tags") or {})[0] for queue_id in self.api.queue_ids(refresh=True).values()])
         return WrapUpRules(tuple(WrapUpMode(mode, WRAPUP_RULES.get(mode, mode)) for mode in modes), None)
