@@ -30,8 +30,9 @@ from typing import Any
 
 from ..platform.errors import Refusal
 from .access import participants
-from .connect import ConnectError, operation, refusal_as_connect
-from .connect_directory import ConnectInstance, last_part, page
+from .connect import operation
+from .connect_instance import ConnectInstance, last_part, page
+from .connect_protocol import ConnectError, refusal_as_connect
 
 CORRELATION_ATTRIBUTE = "correlation_id"
 DISPOSITION_ATTRIBUTE = "disposition"

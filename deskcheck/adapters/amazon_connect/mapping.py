@@ -21,7 +21,9 @@ import json
 from datetime import datetime, time, timedelta, timezone
 from typing import Any, Mapping
 
-from deskcheck.adapters.sandbox.chat import chat_context  # the attribute conventions of the IVR's and bot's context
+from deskcheck.adapters.sandbox.chat import (
+    chat_context,  # the attribute conventions of the IVR's and bot's context
+)
 from deskcheck.adapters.sandbox.ivr import ivr_context
 from deskcheck.records import AgentState, Interaction, OpeningHours
 
