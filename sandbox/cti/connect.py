@@ -34,16 +34,8 @@ from starlette.routing import Route
 
 from ..platform.door import Door
 from ..platform.errors import Refusal
-from .connect_protocol import (
-    MAX_BODY_BYTES,
-    ConnectError,
-    parse_input,
-    refusal_as_connect,
-    route,
-    serialize_output,
-    service_model,
-    verify_signature,
-)
+from .connect_protocol import (MAX_BODY_BYTES, ConnectError, parse_input, refusal_as_connect, route, serialize_output,
+                               service_model, verify_signature)
 
 __all__ = ["ConnectDoor", "ConnectError", "ConnectSettings", "build", "handlers_of", "open_door", "operation",
            "refusal_as_connect"]

@@ -23,17 +23,8 @@ from __future__ import annotations
 from typing import Any
 
 from .connect import operation
-from .connect_instance import (
-    AROUND_THE_CLOCK,
-    AVAILABLE,
-    CHANNELS,
-    DAYS,
-    FLOWS,
-    QUEUE_TAG,
-    ConnectInstance,
-    last_part,
-    page,
-)
+from .connect_instance import (AROUND_THE_CLOCK, AVAILABLE, CHANNELS, DAYS, FLOWS, QUEUE_TAG, ConnectInstance,
+                               last_part, page)
 from .connect_protocol import ConnectError
 
 

@@ -12,16 +12,8 @@ from typing import Any, Callable
 from deskcheck.adapters.amazon_connect import mapping
 from deskcheck.adapters.amazon_connect.client import ConnectApiError, ConnectClient
 from deskcheck.ports import NotSupported, Refused
-from deskcheck.records import (
-    AgentState,
-    ApiSession,
-    Callback,
-    Disposition,
-    Interaction,
-    OpeningHours,
-    Queue,
-    WrapUpDraft,
-)
+from deskcheck.records import (AgentState, ApiSession, Callback, Disposition, Interaction, OpeningHours, Queue,
+                               WrapUpDraft)
 
 REQUESTABLE = {"AVAILABLE": "ROUTABLE", "OFFLINE": "OFFLINE", "NOT_READY": "CUSTOM"}
 WRAPUP_RULES = {"optional": "Done with or without a disposition", "mandatory": "Done only with a disposition",

@@ -21,9 +21,8 @@ import json
 from datetime import datetime, time, timedelta, timezone
 from typing import Any, Mapping
 
-from deskcheck.adapters.sandbox.chat import (
-    chat_context,  # the attribute conventions of the IVR's and bot's context
-)
+# the attribute conventions of the IVR's and the bot's context, shared with the sandbox adapter
+from deskcheck.adapters.sandbox.chat import chat_context
 from deskcheck.adapters.sandbox.ivr import ivr_context
 from deskcheck.records import AgentState, Interaction, OpeningHours
 
