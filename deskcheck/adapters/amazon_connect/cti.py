@@ -7,13 +7,16 @@ instance and what each method calls.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from deskcheck.adapters.amazon_connect import mapping
 from deskcheck.adapters.amazon_connect.client import ConnectApiError, ConnectClient
 from deskcheck.ports import NotSupported, Refused
 from deskcheck.records import (AgentState, ApiSession, Callback, Disposition, Interaction, OpeningHours, Queue,
                                WrapUpDraft)
+
+if TYPE_CHECKING:  # imported when the glossary is asked for, so the adapter stands on the records and ports alone
+    from deskcheck.configuration import AgentStates, WrapUpRules
 
 REQUESTABLE = {"AVAILABLE": "ROUTABLE", "OFFLINE": "OFFLINE", "NOT_READY": "CUSTOM"}
 WRAPUP_RULES = {"optional": "Done with or without a disposition", "mandatory": "Done only with a disposition",
@@ -196,7 +199,7 @@ class AmazonConnectCti:
     def queues(self) -> list[Queue]:
         return [self.queue(name) for name in self.api.queue_ids(refresh=True)]
 
-    def agent_states(self) -> Any:
+    def agent_states(self) -> AgentStates:
         """The agent statuses (the CCP's menu, in the instance's order) and the states routing sets. Connect does
         not know which CRM presence a status maps to (the CRM's presence sync does): crm_status is empty."""
         from deskcheck.configuration import AgentStates, MenuChoice, StateLabel
@@ -213,7 +216,7 @@ class AmazonConnectCti:
                                       ("ACW", "routing: the contact ended, after contact work"))]
         return AgentStates(tuple(states), tuple(menu), ())
 
-    def wrapup_rules(self) -> Any:
+    def wrapup_rules(self) -> WrapUpRules:
         """Connect has no wrap-up modes: the ones the queues' ``deskcheck:wrapup_mode`` tags name (optional when
         untagged); no disposition is set when after contact work times out."""
         from deskcheck.configuration import WrapUpMode, WrapUpRules
