@@ -242,19 +242,20 @@ def crm_outbound_completed(customer, code, crm, journey, personas):
 
 
 @then(parsers.re(r'workforce management received the disposition "(?P<code>\w+)" for (?P<agent>\w+)\'s '
-                 r'(?P<what>outbound call|callback to \w+)$'))
+                 r'(?P<what>outbound call|inbound call|callback to \w+)$'))
 @needs("event_stream")
 def wfm_received(code, agent, what, events, journey, actors, cti):
     """Waits for the CTI's report to workforce management of the scenario's call: the agent, the
-    disposition code, an outbound call, the wrap-up seconds the CTI has for the call, a handle time no
-    shorter than the wrap-up, and the callback it worked ("callback to ...", the one the agent called
-    back) or none ("outbound call")."""
+    disposition code, the direction (an inbound call, or an outbound call or callback), the wrap-up
+    seconds the CTI has for the call, a handle time no shorter than the wrap-up, and the callback it
+    worked ("callback to ...", the one the agent called back) or none."""
     call_id = journey.require_call()
     call = eventually(lambda: cti.interaction(call_id), until=lambda c: c.state == "completed",
                       description=f"call {call_id} completed in the CTI", describe=lambda c: c.describe())
     callback = journey.notes["callback"] if what.startswith("callback") else None
     report = events.wait_for("wfm.disposition", system="cti", interaction_id=call.id, disposition=code,
-                             agent=actors.user(agent).username, direction="outbound",
+                             agent=actors.user(agent).username,
+                             direction="inbound" if what == "inbound call" else "outbound",
                              wrapup_seconds=call.wrapup_seconds, callback_id=callback)
     handle, wrapup = report.value("handle_seconds"), call.wrapup_seconds or 0
     assert handle is not None and handle >= wrapup, \

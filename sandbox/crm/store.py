@@ -349,6 +349,9 @@ class Crm:
             stored = {k: dumps(v) if k in ACTIVITY_JSON_FIELDS else v for k, v in fields.items() if v is not None}
             if stored.get("contact_id") is not None and contact_chosen_by:
                 stored["contact_chosen_by"] = contact_chosen_by
+            if row is None and stored.get("contact_id") is None and stored.get("from_number"):
+                # a call handled with no console (a desk phone) is still logged on its one caller
+                stored.update(self._caller_of(interaction_id, stored["from_number"], fields.get("attributes")))
             if row is None:
                 stored.setdefault("direction", "inbound")
                 stored["status"] = status or "in_progress"
@@ -382,6 +385,13 @@ class Crm:
             activity = self.activity(interaction_id)
         self.events.emit(kind, activity, correlation_id=activity["correlation_id"])
         return activity
+
+    def _caller_of(self, interaction_id: str, number: str, attributes: Any) -> dict[str, Any]:
+        """The screen-pop rule applied by the CRM itself: the contact a new call log belongs to when exactly one
+        matches (an IVR-verified account first, else the number); nothing when none or several do."""
+        verified = attributes.get("account_number") if isinstance(attributes, dict) and attributes.get("verified") else None
+        match, matched_by, ids = self.match_caller(interaction_id, number, verified)
+        return {"contact_id": ids[0], "contact_chosen_by": matched_by} if match == "single" else {}
 
     def choose_contact(self, interaction_id: str, contact_id: int, agent: str) -> dict[str, Any]:
         with self.db.transaction():
@@ -418,6 +428,10 @@ class Crm:
             "id", "contact_id", "phone", "status", "next_action", "next_action_due", "attempts")},
             correlation_id=fields.get("correlation_id"))
         return followup
+
+    def followup(self, followup_id: str) -> dict[str, Any] | None:
+        row = self.db.one("SELECT doc FROM followups WHERE id=?", (followup_id,))
+        return loads(row["doc"]) if row else None
 
     def followups(self, contact_id: int | None = None, phone: str | None = None) -> list[dict[str, Any]]:
         sql, params = "SELECT doc FROM followups WHERE 1=1", []

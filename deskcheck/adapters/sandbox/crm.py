@@ -130,7 +130,10 @@ class SandboxCrm(TokenAudit):
         self.api.create_order(contact_id, number, total, status)
 
     def set_billing(self, contact_id: Any, status: str, balance: float) -> None:
-        self.api.set_billing(contact_id, status, balance)
+        try:
+            self.api.set_billing(contact_id, status, balance)
+        except ApiError as exc:
+            raise refusal("CRM", "set the billing summary", exc) from None
 
     # call logs
     def call_logs(self, call_id: str | None = None, contact_id: Any = None) -> list[CallLog]:
