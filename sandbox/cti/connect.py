@@ -11,8 +11,10 @@ Refusals have Connect's shape: the status, an ``x-amzn-ErrorType`` header and ``
 Missing or wrong signature: 403 (MissingAuthenticationTokenException, InvalidSignatureException,
 UnrecognizedClientException); an operation outside the subset: 400 UnknownOperationException; an
 unknown, missing or ill-typed field: 400 InvalidParameterException; JSON that does not parse: 400
-SerializationException. The operations and how they map onto the domain: connect_directory.py (users,
-agent statuses, routing profiles, queues, hours, flows, metrics) and connect_contacts.py (contacts).
+SerializationException. The wire (errors, routing, SigV4, shapes): connect_protocol.py. What the door
+presents (ids, ARNs, statuses, flows): connect_instance.py. The operations and how they map onto the
+domain: connect_directory.py (users, agent statuses, routing profiles, queues, hours, flows, metrics) and
+connect_contacts.py (contacts).
 """
 from __future__ import annotations
 

@@ -188,7 +188,9 @@ class AmazonConnectCti:
 
     def dial(self, agent: str, to_number: str, record_id: Any = None) -> Interaction:
         """StartOutboundVoiceContact through ``outbound_flow``, queued to the agent's own queue (whose id is the
-        user's id); ``record_id`` travels as the contact attribute of that name."""
+        user's id); ``record_id`` travels as the contact attribute of that name. In Connect the customer is
+        called first and the flow then routes the call to the agent like an inbound one: on a real instance the
+        agent must be routable and accepts it in the CCP (or by auto-accept); the sandbox connects it at once."""
         attributes = {} if record_id is None else {"record_id": str(record_id)}
         started = self._act(f"dial {to_number} for {agent}", lambda: self.api.call(
             "start_outbound_voice_contact", DestinationPhoneNumber=to_number,
