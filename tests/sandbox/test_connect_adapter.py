@@ -21,7 +21,7 @@ from deskcheck.adapters.amazon_connect import AmazonConnectCti
 from deskcheck.adapters.sandbox import SandboxAdapters
 from deskcheck.ports import CtiPort, NotSupported, Refused, port_methods
 from deskcheck.records import OpeningHours, WrapUpDraft
-from tests.sandbox.conftest import api_client, running_sandbox
+from tests.sandbox.conftest import SUITE_CLIENT, api_client, running_sandbox
 from tests.sandbox.connect_helpers import ModelCheck
 
 SYSTEMS = ("crm", "cti", "ivr", "chat", "helpdesk", "marketing")
@@ -41,7 +41,7 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
 
 @pytest.fixture(scope="module")
 def sandbox(target: dict[str, Any]) -> Iterator[SandboxAdapters]:
-    adapters = SandboxAdapters(Connection({k: target[k] for k in SYSTEMS}, "deskcheck-suite", "suite-secret"))
+    adapters = SandboxAdapters(Connection({k: target[k] for k in SYSTEMS}, *SUITE_CLIENT))
     yield adapters
     adapters.close()
 
