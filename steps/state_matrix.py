@@ -31,7 +31,7 @@ def _agent_state(label: str) -> tuple[str, str | None, str, str | None]:
     return AGENT_STATES[label]
 
 
-@then(parsers.parse('{agent} is "{label}" on every surface'))
+@then(parsers.re(r'(?P<agent>\w+) is "(?P<label>[^"]+)" on every surface$'))
 def agent_state_everywhere(agent, label, desktop, board, cti, crm, actors):
     """Checks one agent state on every surface that shows it: the agent's softphone and the supervisor
     board read the label ("Available", "Ringing", "On call", "After call work", "Not ready (Lunch)",
@@ -51,7 +51,7 @@ def agent_state_everywhere(agent, label, desktop, board, cti, crm, actors):
                describe=lambda p: p.describe())
 
 
-@then(parsers.parse('{caller}\'s call is "{state}" on every surface'))
+@then(parsers.re(r'(?P<caller>\w+)\'s call is "(?P<state>[a-z]+)" on every surface$'))
 def call_state_everywhere(caller, state, desktop, board, cti, crm, personas, journey, actors):
     """Checks one call state on every surface that shows it: the desk agent's softphone (ringing with the
     caller's number, connected, on hold, the wrap-up form, or no call once it is completed or missed); the
