@@ -63,6 +63,7 @@ def fresh(target: dict[str, Any], connect: AmazonConnectCti) -> Iterator[None]:
         with api_client(target[system]) as client:
             assert client.post("/_sandbox/reset").status_code == 200
     connect.check.problems.clear()
+    connect.check.operations.clear()
     yield
     assert not connect.check.problems, "a request or answer broke botocore's model:\n" + "\n".join(connect.check.problems)
 
@@ -118,6 +119,10 @@ def test_an_inbound_call_reads_the_same_through_both_adapters_at_every_step(cti,
     same_agent(cti, connect, "maya", state="AVAILABLE", current_call_id=None)
     for agent, state in (("maya", None), (None, "completed"), ("leo", None)):
         assert connect.interactions(agent=agent, state=state) == [comparable(i) for i in cti.interactions(agent, state)]
+    assert {"SearchUsers", "GetCurrentUserData", "ListRoutingProfileQueues", "ListAgentStatuses", "PutUserStatus",
+            "DescribeContact", "GetContactAttributes", "DescribeQueue", "StopContact",
+            "UpdateContactAttributes", "DismissUserContact", "SearchContacts"} <= set(connect.check.operations), \
+        "every call the adapter made went through the model check"
 
 
 def test_agent_states_are_agent_statuses(cti, connect, sandbox):

@@ -36,6 +36,7 @@ def door(sandbox_urls: dict[str, Any]) -> Any:
 @pytest.fixture(autouse=True)
 def shapes_kept(door: Any) -> Iterator[None]:
     door.check.problems.clear()
+    door.check.operations.clear()
     yield
     assert not door.check.problems, "the door broke botocore's model:\n" + "\n".join(door.check.problems)
 
@@ -228,6 +229,8 @@ def test_stop_then_dismiss_is_hang_up_then_wrap_up(door, cti):
     assert contact["AgentInfo"]["AfterContactWorkEndTimestamp"] and contact["DisconnectReason"] == "AGENT_DISCONNECT"
     status, code, _ = refusal(lambda: door.stop_contact(InstanceId=door.instance, ContactId=placed["id"]))
     assert (status, code) == (410, "ContactNotFoundException")
+    assert {"StopContact", "UpdateContactAttributes", "DismissUserContact", "DescribeContact"} <= set(
+        door.check.operations), "the model check saw every call"
 
 
 def test_an_outbound_call_to_the_agent_s_queue_dials_for_the_agent(door, cti, crm):
