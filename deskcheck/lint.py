@@ -1,8 +1,11 @@
 """``deskcheck lint [paths]``: checks feature files in seconds, before any sandbox or browser starts.
 
-Errors (exit 1): Gherkin parse errors (line and column), steps with no definition (with the
-closest existing steps), unregistered tags, Scenario Outline placeholders with no Examples
-column, duplicate scenario names in one area, fixed waits. Warnings do not fail the run.
+Errors (exit 1): Gherkin parse errors (line and column), steps with no definition (with the three
+closest existing steps by meaning and a definition an engineer can paste), lines two definitions
+match (both named, file and line), names that are no actor or customer of the scenario, unregistered
+tags, Scenario Outline placeholders with no Examples column, duplicate scenario names in one area,
+fixed waits. Warnings do not fail the run: scenarios without steps, and (for engineers) step
+definitions with no hand-written meaning.
 """
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ from typing import Iterable, Sequence
 from allure_commons.types import Severity
 
 from deskcheck import stepdefs
+from deskcheck.lint_steps import Cast, actor_names, ambiguity, name_problems, snippet
+from deskcheck.similarity import StepIndex
 from deskcheck.stepdefs import ROOT, StepDef
 
 SEVERITIES = tuple(s.value for s in Severity)
@@ -75,6 +80,8 @@ class Linter:
         self.root = root
         self.findings: list[Finding] = []
         self._known_lines: dict[str, StepDef] | None = None
+        self._index: StepIndex | None = None
+        self.actors = actor_names()
 
     def add(self, path: Path, line: int, column: int, message: str, severity: str = "error") -> None:
         self.findings.append(Finding(stepdefs.relative(path, self.root), line, column, severity, message))
@@ -109,6 +116,7 @@ class Linter:
             for scenario, _, _ in stepdefs.scenarios_of(parsed.document):
                 names_by_area[self.area_of(path)].append((scenario.name.strip(), path, scenario.location.line))
         self.check_duplicates(names_by_area)
+        self.check_meanings()
         return sorted(self.findings)
 
     def area_of(self, path: Path) -> str:
@@ -170,9 +178,14 @@ class Linter:
 
     def check_steps(self, path: Path, document) -> None:
         by_line: dict[int, list[stepdefs.GherkinStep]] = defaultdict(list)  # outline rows share a line
-        for _, step in stepdefs.rendered_steps(document):
+        scenarios_of_line: dict[int, list[int]] = defaultdict(list)
+        steps_of_scenario: dict[int, list[stepdefs.GherkinStep]] = defaultdict(list)
+        for scenario, step in stepdefs.rendered_steps(document):
+            steps_of_scenario[id(scenario)].append(step)
+            scenarios_of_line[step.line].append(id(scenario))
             if all(step.text != seen.text for seen in by_line[step.line]):
                 by_line[step.line].append(step)
+        casts = {key: Cast.of(steps, self.actors) for key, steps in steps_of_scenario.items()}
         untyped_block = False
         for line in sorted(by_line):
             step = by_line[line][0]
@@ -189,16 +202,47 @@ class Linter:
                          f'fixed wait "{wait.group(0)}": never wait a fixed time. Let time pass on the clock '
                          f'("When 31 seconds pass in wrap-up") or wait for what you expect ("Then ... shows ...")')
                 continue
-            undefined = [s for s in by_line[line] if stepdefs.find_definition(self.defs, s.type, s.text) is None]
-            if not undefined:
+            cast = casts[scenarios_of_line[line][0]]
+            matching = [(s, self.matching(s)) for s in by_line[line]]
+            undefined = [s for s, found in matching if not found]
+            if undefined:
+                self.report_undefined(path, undefined, cast)
                 continue
-            step = undefined[0]
-            close = stepdefs.closest_phrases(self.defs, step.text, self.known_lines())
-            hint = ("; closest existing: " + " | ".join(close)) if close else \
-                "; no close match: ask an engineer for a new step (see docs/steps.md)"
-            rows = f" (and {len(undefined) - 1} more Examples row(s))" if len(undefined) > 1 else ""
-            self.add(path, step.line, step.column,
-                     f'undefined step "{step.keyword} {step.text}"{rows} ({step.type.capitalize()} step){hint}')
+            ambiguous = next(((s, found) for s, found in matching if len(found) > 1), None)
+            if ambiguous:
+                self.add(path, step.line, step.column, ambiguity(*ambiguous))
+                continue
+            problems = {problem for s, found in matching for key in dict.fromkeys(scenarios_of_line[line])
+                        for problem in name_problems(found[0], s.text, casts[key])}
+            for problem in sorted(problems):
+                self.add(path, step.line, step.column, f'"{step.keyword} {step.text}": {problem}')
+
+    def matching(self, step: stepdefs.GherkinStep) -> list[StepDef]:
+        """The definitions (one per function) that match the line."""
+        found = [d for d in self.defs if d.matches(step.type, step.text)]
+        return list({d.func: d for d in found}.values())
+
+    def report_undefined(self, path: Path, undefined: list[stepdefs.GherkinStep], cast: Cast) -> None:
+        step = undefined[0]
+        if self._index is None:
+            self._index = StepIndex(self.defs, self.known_lines())
+        close = [f"{d.keyword} {d.phrase()}" for d in self._index.closest(step.text, step.type)]
+        rows = f" (and {len(undefined) - 1} more Examples row(s))" if len(undefined) > 1 else ""
+        paste = "\n".join("        " + line for line in snippet(step, cast).splitlines())
+        self.add(path, step.line, step.column,
+                 f'undefined step "{step.keyword} {step.text}"{rows} ({step.type.capitalize()} step); '
+                 f"closest existing: {' | '.join(close)}\n"
+                 f"    (search them in docs/steps.html; no fit? an engineer can paste this into steps/<area>.py:)\n"
+                 f"{paste}")
+
+    def check_meanings(self) -> None:
+        """Engineers' warnings: steps whose docstring does not say what they do (the catalogue shows it)."""
+        for definition in {d.func: d for d in self.defs}.values():
+            problem = stepdefs.meaning_problem(definition)
+            if problem:
+                path, line = definition.where.rsplit(":", 1)
+                self.add(self.root / path, int(line), 1,
+                         f'step "{definition.keyword} {definition.phrase()}" {problem}', "warning")
 
     def check_duplicates(self, names_by_area: dict[str, list[tuple[str, Path, int]]]) -> None:
         for entries in names_by_area.values():

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
+from deskcheck.configuration import AgentStates, BotVocabulary, IvrSetup, RoleVisibility, ServiceLevels, WrapUpRules
+from deskcheck.records import KnowledgeArticle
 from deskcheck.records import (AgentState, ApiSession, Callback, CallLog, Campaign, ChatSession, Contact, Disposition,
                                Enrolment, Event, FollowUp, FormSubmission, FormSubmissionResult, ImportResult,
                                Interaction, IvrSession, MarketingActivity, MarketingContact, OpeningHours, Picklist,
@@ -83,6 +85,9 @@ class CrmPort(Protocol):
         """Whether the CRM still takes the token of an earlier ``api_session()`` on an ordinary call."""
     # helpdesk
     def linked_tickets(self, contact_id: Any) -> list[Ticket]: ...
+    # the glossary: the target's own names (an adapter that cannot list them raises NotSupported)
+    def roles(self) -> list[RoleVisibility]:
+        """The console roles and the contact fields each may not see."""
 
 
 @runtime_checkable
@@ -112,6 +117,11 @@ class CtiPort(Protocol):
     def wrapup_draft(self, call_id: str) -> WrapUpDraft: ...
     # callbacks
     def callbacks(self, status: str | None = None, number: str | None = None) -> list[Callback]: ...
+    # the glossary: the target's own names (an adapter that cannot list them raises NotSupported)
+    def queues(self) -> list[Queue]: ...
+    def agent_states(self) -> AgentStates:
+        """Every agent state as the softphone, the supervisor board and the CRM show it; the presence menus."""
+    def wrapup_rules(self) -> WrapUpRules: ...
     # token_audit
     def api_session(self) -> ApiSession:
         """The access token this adapter's API client holds now (its fingerprint) and how many it has fetched."""
@@ -143,6 +153,8 @@ class IvrPort(Protocol):
     def say(self, session_id: str, transcript: str, confidence: float) -> IvrSession: ...
     def hang_up(self, session_id: str) -> IvrSession: ...
     def session(self, session_id: str) -> IvrSession: ...
+    def menus(self) -> IvrSetup:
+        """The glossary: the IVR's menus by line, with their keys, spoken keywords and where each leads."""
 
 
 @runtime_checkable
@@ -151,6 +163,9 @@ class ChatPort(Protocol):
 
     def session(self, session_id: str) -> ChatSession: ...
     def sessions(self, contact_id: Any = None) -> list[ChatSession]: ...
+    def intents(self) -> BotVocabulary:
+        """The glossary: the bot's intents and the labels its intent path shows."""
+    def knowledge(self) -> list[KnowledgeArticle]: ...
 
 
 @runtime_checkable
@@ -170,6 +185,8 @@ class HelpdeskPort(Protocol):
     def receive_email(self, from_email: str, subject: str, body: str) -> Ticket: ...
     def receive_reply(self, ticket_id: str, from_email: str, body: str) -> Ticket: ...
     def notifications(self, ticket_id: str) -> list[TicketNotification]: ...
+    def service_levels(self) -> ServiceLevels:
+        """The glossary: SLA policies by priority, business hours, ticket statuses as the screens show them."""
 
 
 @runtime_checkable

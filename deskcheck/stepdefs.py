@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import inspect
 import re
 import sys
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from typing import Callable, Iterable, Iterator
 from pytest_bdd import parsers
 from pytest_bdd.steps import step_function_context_registry
 
+from deskcheck import names
 from deskcheck.capabilities import needed_by
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +50,15 @@ class StepDef:
         return getattr(getattr(self.func, "__code__", None), "co_firstlineno", 0)
 
     @property
+    def where(self) -> str:
+        """``steps/<area>.py:<line>``: where an engineer finds it (the file relative to the repo)."""
+        try:
+            path = relative(Path(inspect.getsourcefile(self.func) or ""))
+        except TypeError:
+            path = f"{self.func.__module__.replace('.', '/')}.py"
+        return f"{path}:{self.source_line}"
+
+    @property
     def needs(self) -> frozenset[str]:
         """The capabilities the step declared with ``deskcheck.capabilities.needs``."""
         return needed_by(self.func)
@@ -68,12 +79,13 @@ class StepDef:
         """The step's words with ``{parameter}`` where a value goes."""
         if isinstance(self.parser, parsers.re):
             return readable_regex(self.parser.name)
-        return self.parser.name
+        return re.sub(r"\{(\w+):(?:" + "|".join(names.TYPES) + r")\}", r"{\1}", self.parser.name)  # {agent:Actor}
 
     def parameters(self) -> list[tuple[str, str]]:
         """``[(name, what values it takes)]`` in phrase order."""
         if isinstance(self.parser, parsers.re):
-            found = [(name, _regex_value_kind(body)) for name, body in _named_groups(self.parser.name)]
+            found = [(name, _regex_value_kind(body, optional))
+                     for name, body, optional in _named_groups(self.parser.name)]
         elif isinstance(self.parser, parsers.parse):
             found = [(name, _PARSE_KINDS.get(spec, f"a value of type {spec}"))
                      for name, spec in re.findall(r"\{(\w+)(?::([^}]*))?\}", self.parser.name)]
@@ -82,17 +94,54 @@ class StepDef:
         return [(name, _converter_kind(self.converters[name]) if name in self.converters else kind)
                 for name, kind in found]
 
+    def name_parameters(self) -> dict[str, str]:
+        """The parameters that name someone: ``{parameter: "actor" | "persona" | "person"}``."""
+        if isinstance(self.parser, parsers.re):
+            return {name: names.WHO_OF_REGEX[body] for name, body, _ in _named_groups(self.parser.name)
+                    if body in names.WHO_OF_REGEX}
+        if isinstance(self.parser, parsers.parse):
+            return {name: names.WHO[spec] for name, spec in re.findall(r"\{(\w+):(\w+)\}", self.parser.name)
+                    if spec in names.WHO}
+        return {}
+
+    @property
+    def takes_table(self) -> bool:
+        """Whether the step reads a data table written under its line."""
+        return "datatable" in getattr(getattr(self.func, "__code__", None), "co_varnames", ())
+
+    def doc(self) -> str:
+        """The hand-written meaning: the whole docstring, each paragraph on one line ("" when there is none)."""
+        text = inspect.getdoc(self.func) or ""
+        return "\n\n".join(" ".join(part.split()) for part in text.split("\n\n") if part.strip())
+
+    def has_written_meaning(self) -> bool:
+        """A docstring that says more than the function's name (not "Checks: softphone rings.")."""
+        return meaning_problem(self) is None
+
     def meaning(self) -> str:
-        doc = (self.func.__doc__ or "").strip()
-        if doc:
-            return " ".join(doc.split("\n\n")[0].split())  # the docstring's first paragraph, on one line
-        words = self.func.__name__.strip("_").replace("_", " ")  # no docstring: the function's name says it
-        verb = {"given": "Sets up", "when": "Does", "then": "Checks"}.get(self.type or "", "Step")
-        return f"{verb}: {words}."
+        """The docstring's first paragraph on one line; "(no meaning written)" when there is none."""
+        return self.doc().split("\n\n")[0] or "(no meaning written)"
+
+
+#: words a placeholder meaning is made of besides the function's own name
+_FILLER = {"checks", "check", "does", "sets", "set", "up", "step", "the", "a", "an", "that", "it", "is", "of", "to"}
+
+
+def meaning_problem(definition: StepDef) -> str | None:
+    """Why the step's meaning is not hand-written (no docstring, too short, or the name restated), else None."""
+    doc = definition.doc()
+    if not doc:
+        return "has no docstring"
+    words = re.findall(r"[a-z0-9]+", doc.lower())
+    named = set(definition.func.__name__.lower().split("_")) | _FILLER
+    if len(words) < 6 or set(words) <= named:
+        return f"has a placeholder docstring ({doc!r}): say what it does on screen and in which system, " \
+               "every check it makes and the values it accepts"
+    return None
 
 
 _PARSE_KINDS = {"": "text", "d": "whole number", "n": "whole number", "f": "number", "g": "number",
-                "w": "one word", "W": "non-word characters", "l": "letters", "ti": "date and time"}
+                "w": "one word", "W": "non-word characters", "l": "letters", "ti": "date and time", **names.KINDS}
 
 
 def _converter_kind(converter: Callable) -> str:
@@ -121,11 +170,12 @@ def _close_paren(pattern: str, start: int) -> int:
     raise ValueError(f"unbalanced group in {pattern!r}")
 
 
-def _named_groups(pattern: str) -> list[tuple[str, str]]:
+def _named_groups(pattern: str) -> list[tuple[str, str, bool]]:
+    """``[(name, body, optional)]`` of the pattern's named groups."""
     found = []
     for match in re.finditer(r"\(\?P<(\w+)>", pattern):
         end = _close_paren(pattern, match.start())
-        found.append((match.group(1), pattern[match.end():end]))
+        found.append((match.group(1), pattern[match.end():end], pattern[end + 1:end + 2] == "?"))
     return found
 
 
@@ -148,18 +198,26 @@ def _split_alternatives(body: str) -> list[str]:
     return [*parts, current]
 
 
-_LITERAL = re.compile(r"^(?:[\w ,'-]|\\.)+$")
-_REGEX_KINDS = {r"\d+": "whole number", r"\d": "digit", r"\w+": "one word", r"[A-Z_]+": "UPPER_CASE word",
-                r'[^"]+': "text", r'[^"]*': "text (may be empty)", r".+?": "text", r".+": "text", r".*": "text"}
+_LITERAL = re.compile(r"^(?:[\w ,'-]|\\[^dwsDWSbBAZ])+$")  # fixed words (an escape like \d is a class, not a word)
+_REGEX_KINDS = {r"\d+": "whole number", r"\d": "one digit", r"\w+": "one word", r"[A-Z_]+": "UPPER_CASE word",
+                r"-?\d+": "whole number (may be negative)", r"\d\d:\d\d": "a time of day, hh:mm",
+                r'[^"]+': "text", r'[^"]*': "text (may be empty)", r".+?": "text", r".+": "text", r".*": "text",
+                **names.REGEX_KINDS}
 
 
-def _regex_value_kind(body: str) -> str:
+def _regex_value_kind(body: str, optional: bool = False) -> str:
     options = _split_alternatives(body)
     if len(options) > 1 and all(_LITERAL.match(o) for o in options):
         return "one of: " + ", ".join(o.replace("\\", "") for o in options)
-    if _LITERAL.match(body):
-        return f'the words "{body.replace(chr(92), "").strip()}" (optional)'  # an optional fixed phrase
+    if _LITERAL.match(body):  # a fixed phrase: present or not
+        when = "optional" if optional else "present when that wording is used"
+        return f'the words "{body.replace(chr(92), "").strip()}" ({when})'
     return _REGEX_KINDS.get(body, f"text matching {body}")
+
+
+#: unnamed patterns a phrase shows as a placeholder (longest first), so "before \\w+ exists" reads "before {word} exists"
+_UNNAMED = ((r".+?", "{text}"), (r".+", "{text}"), (r".*", "{text}"), (r'[^"]+', "{text}"), (r'[^"]*', "{text}"),
+            (r"\d+", "{number}"), (r"\d", "{digit}"), (r"\w+", "{word}"), (r"\s+", " "))
 
 
 def readable_regex(pattern: str) -> str:
@@ -168,9 +226,21 @@ def readable_regex(pattern: str) -> str:
     out, i = "", 0
     while i < len(pattern):
         char = pattern[i]
-        if char == "\\" and i + 1 < len(pattern):
-            out += {"d": "#", "w": "x", "s": " "}.get(pattern[i + 1], pattern[i + 1])
+        unnamed = next(((token, shown) for token, shown in _UNNAMED if pattern.startswith(token, i)), None)
+        if unnamed:
+            out += unnamed[1]
+            i += len(unnamed[0])
+        elif char == "\\" and i + 1 < len(pattern):
+            out += {"d": "{digit}", "w": "{letter}", "s": " "}.get(pattern[i + 1], pattern[i + 1])
             i += 2
+        elif char == "[":  # any other character class: a value goes there
+            i = _close_class(pattern, i)
+            i += 1 if pattern[i:i + 1] in ("+", "*") else 0
+            out += "{text}"
+        elif pattern.startswith("(?P=", i):  # a back-reference: the same value again
+            end = pattern.index(")", i)
+            out += "{" + pattern[i + 4:end] + "}"
+            i = end + 1
         elif pattern.startswith("(?P<", i):
             end = _close_paren(pattern, i)
             name, body = pattern[i + 4:pattern.index(">", i)], pattern[pattern.index(">", i) + 1:end]
@@ -196,6 +266,11 @@ def readable_regex(pattern: str) -> str:
             out += char
             i += 1
     return out
+
+
+def _close_class(pattern: str, start: int) -> int:
+    """Index of the ``]`` closing the character class that opens at ``start``."""
+    return pattern.index("]", start + 2 if pattern[start + 1:start + 2] in ("]", "^") else start + 1)
 
 
 def step_modules(steps_dir: Path = STEPS_DIR) -> list[str]:
@@ -244,6 +319,7 @@ class GherkinStep:
     text: str  # rendered with the Examples row for outlines
     line: int
     column: int
+    table: tuple[tuple[str, ...], ...] | None = None  # the data table under the step, rows of cells
 
 
 @dataclass
@@ -300,7 +376,11 @@ def typed_steps(steps: Iterable, context: dict[str, str] | None = None, start_ty
         text = step.text
         if context:
             text = PLACEHOLDER.sub(lambda m: context.get(m.group(1), m.group(0)), text)
-        yield GherkinStep(current, step.keyword.strip(), text, step.location.line, step.location.column)
+        table = None
+        if step.datatable:
+            table = tuple(tuple(PLACEHOLDER.sub(lambda m: (context or {}).get(m.group(1), m.group(0)), cell.value)
+                                for cell in row.cells) for row in step.datatable.rows)
+        yield GherkinStep(current, step.keyword.strip(), text, step.location.line, step.location.column, table)
 
 
 def scenarios_of(document) -> Iterator[tuple[object, list, list]]:

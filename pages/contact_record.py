@@ -43,6 +43,10 @@ class ContactRecord:
     def expect_balance_shown(self) -> None:
         expect(self.panel_360.get_by_text(re.compile(r"^Balance: "))).to_be_visible()
 
+    def expect_balance(self, amount: str) -> None:
+        """The 360 panel's balance as it reads, e.g. "$310.25"."""
+        expect(self.panel_360.get_by_text(f"Balance: {amount}", exact=True)).to_be_visible()
+
     def expect_balance_hidden(self) -> None:
         expect(self.panel_360.get_by_text(re.compile(r"^Balance: "))).to_have_count(0)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
+from deskcheck.names import ACTOR, PERSONA, VISITOR
+
 from fixtures.reporting import soft_attach
 from pages.softphone_keys import SoftphoneByKeyboard
 
@@ -36,7 +38,7 @@ def _report_path(keys: SoftphoneByKeyboard, what: str) -> None:
 
 # --- scans ----------------------------------------------------------------------------------------
 
-@then(parsers.re(r"(?:the|(?P<agent>\w+)'s) console with " + SITUATION + r" has no " + IMPACT
+@then(parsers.re(rf"(?:the|(?P<agent>{ACTOR})'s) console with " + SITUATION + r" has no " + IMPACT
                  + r" accessibility problems$"))
 def console_has_no_problems(agent, situation, impact, desktop, journey, accessibility):
     """Scans the agent's CRM console with axe-core, including everything inside the embedded softphone frame.
@@ -70,7 +72,7 @@ def ticket_view_has_no_problems(impact, journey, accessibility):
     accessibility.expect_no_problems(view.page, "the ticket view", impact)
 
 
-@then(parsers.re(r"(?P<customer>\w+)'s chat widget has no " + IMPACT + r" accessibility problems$"))
+@then(parsers.re(rf"(?P<customer>{VISITOR})'s chat widget has no " + IMPACT + r" accessibility problems$"))
 def chat_widget_has_no_problems(customer, impact, journey, accessibility):
     """Scans the customer's web chat widget (the chat system's page, as the customer sees it) with axe-core.
     Fails on any violation at the named impact or worse that is not in the known-violations baseline; every
@@ -80,7 +82,7 @@ def chat_widget_has_no_problems(customer, impact, journey, accessibility):
     accessibility.expect_no_problems(widget.page, f"{customer}'s chat widget", impact)
 
 
-@when(parsers.re(r"a button without a name is planted in (?P<agent>\w+)'s softphone$"))
+@when(parsers.re(rf"a button without a name is planted in (?P<agent>{ACTOR})'s softphone$"))
 def plant_unnamed_button(agent, desktop):
     """Adds a button with no text and no label to the agent's softphone frame, in the browser only (no system
     changes): the defect a screen reader user meets as "button" with nothing more. Used to prove the scans see
@@ -88,7 +90,7 @@ def plant_unnamed_button(agent, desktop):
     desktop.console(agent).softphone.plant_unnamed_button()
 
 
-@then(parsers.re(r'the accessibility scan of (?P<agent>\w+)\'s console fails on a "(?P<rule>[a-z0-9-]+)" problem '
+@then(parsers.re(rf'the accessibility scan of (?P<agent>{ACTOR})\'s console fails on a "(?P<rule>[a-z0-9-]+)" problem '
                  r'inside the "(?P<frame>[^"]+)" frame$'))
 def scan_finds_problem_in_frame(agent, rule, frame, desktop, accessibility):
     """Scans the agent's console with axe-core and checks that the scan would fail the scenario (a new serious or
@@ -105,7 +107,7 @@ def scan_finds_problem_in_frame(agent, rule, frame, desktop, accessibility):
 
 # --- keyboard journeys ----------------------------------------------------------------------------
 
-@when(parsers.re(r"(?P<agent>\w+) answers the call with the keyboard$"))
+@when(parsers.re(rf"(?P<agent>{ACTOR}) answers the call with the keyboard$"))
 def answer_by_keyboard(agent, desktop):
     """With the keyboard only, moves the focus from wherever it is (Tab) to the softphone's Answer button and
     presses Enter; waits until the softphone shows the active call. The Tab stops on the way are attached."""
@@ -114,7 +116,7 @@ def answer_by_keyboard(agent, desktop):
     _report_path(keys, "to Answer")
 
 
-@when(parsers.re(r"(?P<agent>\w+) (?P<action>puts the call on hold|resumes the call) with the keyboard$"))
+@when(parsers.re(rf"(?P<agent>{ACTOR}) (?P<action>puts the call on hold|resumes the call) with the keyboard$"))
 def hold_or_resume_by_keyboard(agent, action, desktop):
     """With the keyboard only, tabs to the softphone's Hold (or Resume) button and presses Enter; waits until
     the softphone shows the call on hold (or the Hold button again)."""
@@ -126,8 +128,8 @@ def hold_or_resume_by_keyboard(agent, action, desktop):
     _report_path(keys, action)
 
 
-@when(parsers.re(r'(?P<agent>\w+) (?P<kind>cold|warm) transfers the call to (?:the "(?P<queue>\w+)" queue|'
-                 r'(?P<colleague>\w+)) with the note "(?P<note>[^"]*)" using the keyboard$'))
+@when(parsers.re(rf'(?P<agent>{ACTOR}) (?P<kind>cold|warm) transfers the call to (?:the "(?P<queue>\w+)" queue|'
+                 rf'(?P<colleague>{ACTOR})) with the note "(?P<note>[^"]*)" using the keyboard$'))
 def transfer_by_keyboard(agent, kind, queue, colleague, note, desktop, actors):
     """With the keyboard only: tabs to Transfer and presses Enter, picks cold or warm with the arrow keys,
     picks the queue or the colleague in "Transfer to" with the arrow keys, types the note, tabs to Transfer
@@ -138,7 +140,7 @@ def transfer_by_keyboard(agent, kind, queue, colleague, note, desktop, actors):
     _report_path(keys, "to the transfer button")
 
 
-@when(parsers.re(r"(?P<agent>\w+) hangs up with the keyboard$"))
+@when(parsers.re(rf"(?P<agent>{ACTOR}) hangs up with the keyboard$"))
 def hang_up_by_keyboard(agent, desktop):
     """With the keyboard only, tabs to the softphone's Hang up button and presses Enter; waits until the wrap-up
     form opens."""
@@ -147,7 +149,7 @@ def hang_up_by_keyboard(agent, desktop):
     _report_path(keys, "to Hang up")
 
 
-@when(parsers.re(r'(?P<agent>\w+) completes the wrap-up with "(?P<code>[A-Z_]+)" using the keyboard$'))
+@when(parsers.re(rf'(?P<agent>{ACTOR}) completes the wrap-up with "(?P<code>[A-Z_]+)" using the keyboard$'))
 def wrap_up_by_keyboard(agent, code, desktop):
     """With the keyboard only, tabs to the wrap-up form's Disposition drop-down, moves to the disposition with that
     code (e.g. "RESOLVED") with the arrow keys, tabs to Done and presses Enter; waits until the form closes."""
@@ -156,7 +158,7 @@ def wrap_up_by_keyboard(agent, code, desktop):
     _report_path(keys, "to Done")
 
 
-@then(parsers.re(r'(?P<agent>\w+)\'s keyboard focus is on the softphone\'s "(?P<name>[^"]+)" '
+@then(parsers.re(rf'(?P<agent>{ACTOR})\'s keyboard focus is on the softphone\'s "(?P<name>[^"]+)" '
                  r'(?P<role>button|drop-down)$'))
 def focus_on_softphone_control(agent, name, role, desktop):
     """Checks that the keyboard focus moved by itself to the named softphone control, where the agent's next
@@ -165,14 +167,14 @@ def focus_on_softphone_control(agent, name, role, desktop):
     _keys(agent, desktop).expect_focus_on_control(ROLES[role], name)
 
 
-@given(parsers.re(r"(?P<agent>\w+)'s screen reader is listening to the softphone$"))
+@given(parsers.re(rf"(?P<agent>{ACTOR})'s screen reader is listening to the softphone$"))
 def screen_reader_listens(agent, desktop, journey):
     """Takes hold of the softphone's live regions (the parts a screen reader reads out when they change) as they
     are now; fails if the softphone has none. A region added later would not be read out, so it does not count."""
     journey.notes.setdefault("listening", {})[agent] = desktop.console(agent).softphone.live_regions.listen()
 
 
-@then(parsers.re(r'(?P<agent>\w+)\'s screen reader hears "(?P<words>[^"]+)" with (?P<caller>\w+)\'s number$'))
+@then(parsers.re(rf'(?P<agent>{ACTOR})\'s screen reader hears "(?P<words>[^"]+)" with (?P<caller>{PERSONA})\'s number$'))
 def screen_reader_hears(agent, words, caller, personas, journey):
     """Checks that one of the softphone's live regions taken hold of earlier now says the words (e.g. "Incoming
     call") and the caller's phone number, so the agent hears about the call without looking."""
@@ -182,7 +184,7 @@ def screen_reader_hears(agent, words, caller, personas, journey):
     soft_attach(heard, "read out")
 
 
-@when(parsers.re(r"(?P<agent>\w+) tabs once around the console from the search box, forwards and then backwards$"))
+@when(parsers.re(rf"(?P<agent>{ACTOR}) tabs once around the console from the search box, forwards and then backwards$"))
 def tab_around(agent, desktop, journey):
     """With the keyboard only, starts in the console's search box and presses Tab until the focus is back there,
     then does the same with Shift+Tab. Every stop (which document, which control) is kept for the checks below

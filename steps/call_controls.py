@@ -4,6 +4,7 @@ from __future__ import annotations
 from pytest_bdd import parsers, then, when
 
 from deskcheck.capabilities import needs
+from deskcheck.names import ACTOR, ORDINAL, PERSONA, ordinal, phrase
 from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
 from pages.softphone import state_label
@@ -18,44 +19,44 @@ def _expect_call(cti, journey, description, until, *shown: str):
                       describe=lambda call: call.describe(*shown))
 
 
-@when(parsers.parse("{agent} rejects the call"))
+@when(phrase("{agent:Actor} rejects the call"))
 def agent_rejects(agent, desktop):
     """In the agent's softphone: presses Reject on the ringing call."""
     desktop.console(agent).softphone.reject()
 
 
-@when(parsers.parse("{agent} puts the call on hold"))
+@when(phrase("{agent:Actor} puts the call on hold"))
 def agent_holds(agent, desktop):
     """In the agent's softphone: presses Hold on the connected call."""
     desktop.console(agent).softphone.put_on_hold()
 
 
-@when(parsers.parse("{agent} resumes the call"))
+@when(phrase("{agent:Actor} resumes the call"))
 def agent_resumes(agent, desktop):
     """In the agent's softphone: presses Resume on the held call."""
     desktop.console(agent).softphone.resume()
 
 
-@when(parsers.parse("{agent} mutes the call"))
+@when(phrase("{agent:Actor} mutes the call"))
 def agent_mutes(agent, desktop):
     """In the agent's softphone: presses Mute on the connected call."""
     desktop.console(agent).softphone.mute()
 
 
-@when(parsers.parse("{agent} unmutes the call"))
+@when(phrase("{agent:Actor} unmutes the call"))
 def agent_unmutes(agent, desktop):
     """In the agent's softphone: presses Unmute on the muted call."""
     desktop.console(agent).softphone.unmute()
 
 
-@when(parsers.parse('{agent} presses "{digits}" on the keypad'))
+@when(phrase('{agent:Actor} presses "{digits}" on the keypad'))
 def agent_presses_keys(agent, digits, desktop):
     """In the agent's softphone keypad: presses the keys in order (digits, * and #), e.g. "1042#"."""
     desktop.console(agent).softphone.press_keys(digits)
 
 
-@when(parsers.re(r'(?P<agent>\w+) (?P<kind>cold|warm) transfers the call to '
-                 r'(?:the "(?P<queue>\w+)" queue|(?P<colleague>\w+)) with the note "(?P<note>[^"]*)"'))
+@when(parsers.re(rf'(?P<agent>{ACTOR}) (?P<kind>cold|warm) transfers the call to '
+                 rf'(?:the "(?P<queue>\w+)" queue|(?P<colleague>{ACTOR})) with the note "(?P<note>[^"]*)"'))
 def agent_transfers(agent, kind, queue, colleague, note, desktop, actors):
     """In the agent's softphone: transfers the call, cold (the call goes straight on) or warm (the agent
     consults first), to a queue (support, sales, billing) or a colleague by first name, with a note."""
@@ -63,27 +64,27 @@ def agent_transfers(agent, kind, queue, colleague, note, desktop, actors):
     desktop.console(agent).softphone.transfer(kind, target, note)
 
 
-@when(parsers.parse("{agent} completes the transfer"))
+@when(phrase("{agent:Actor} completes the transfer"))
 def agent_completes_transfer(agent, desktop):
     """In the transferring agent's softphone, during a warm transfer: presses Complete transfer."""
     desktop.console(agent).softphone.complete_transfer()
 
 
-@when(parsers.parse("{agent} cancels the consult"))
+@when(phrase("{agent:Actor} cancels the consult"))
 def agent_cancels_consult(agent, desktop):
     """In the transferring agent's softphone, during a warm transfer: cancels the consult and takes the
     customer back."""
     desktop.console(agent).softphone.cancel_consult()
 
 
-@when(parsers.parse("{caller} hangs up before anyone answers"))
+@when(phrase("{caller:Persona} hangs up before anyone answers"))
 @needs("call_simulator")
 def caller_abandons(caller, telephony, journey):
     """The customer hangs up their phone while the call is still ringing or waiting in the queue."""
     telephony.customer_hangs_up(journey.require_call())
 
 
-@then(parsers.parse("{agent}'s softphone shows the call with {caller} connected"))
+@then(phrase("{agent:Actor}'s softphone shows the call with {caller:Persona} connected"))
 def softphone_connected(agent, caller, desktop, personas, cti, actors, journey):
     """In the agent's softphone: the call shows as connected with the caller's number; the CTI has the
     call connected to that agent."""
@@ -93,7 +94,7 @@ def softphone_connected(agent, caller, desktop, personas, cti, actors, journey):
                  lambda call: (call.state, call.agent) == ("connected", username), "state", "agent")
 
 
-@then(parsers.parse("the CTI has {caller}'s call connected to {agent}, who is on the call"))
+@then(phrase("the CTI has {caller:Persona}'s call connected to {agent:Actor}, who is on the call"))
 def cti_call_connected(caller, agent, cti, actors, personas, journey):
     """Checks the CTI has the call connected to the agent, from the caller's number, and the agent
     ON_INTERACTION on that call."""
@@ -105,7 +106,7 @@ def cti_call_connected(caller, agent, cti, actors, personas, journey):
                   lambda a: (a.state, a.current_call_id) == ("ON_INTERACTION", call.id))
 
 
-@then(parsers.re(r'the CTI has the call (?P<outcome>rejected|missed) and (?P<agent>\w+) Not ready because "(?P<reason>[^"]+)"'))
+@then(parsers.re(rf'the CTI has the call (?P<outcome>rejected|missed) and (?P<agent>{ACTOR}) Not ready because "(?P<reason>[^"]+)"'))
 def cti_call_not_taken(outcome, agent, reason, cti, actors, journey):
     """Checks the CTI records the agent's offer of the call as rejected or missed (as given), and the
     agent NOT_READY with the reason (e.g. "Missed"). A missed call (it rang out) ends there; a rejected
@@ -120,7 +121,7 @@ def cti_call_not_taken(outcome, agent, reason, cti, actors, journey):
     expect_agent(cti, actors, agent, f"NOT_READY ({reason})", lambda a: (a.state, a.reason) == ("NOT_READY", reason))
 
 
-@then(parsers.parse("the CTI has {caller}'s call offered to {agent} after {other} rejected it"))
+@then(phrase("the CTI has {caller:Persona}'s call offered to {agent:Actor} after {other:Actor} rejected it"))
 def cti_call_reoffered(caller, agent, other, cti, actors, journey):
     """Checks the CTI offers the caller's call to the agent (ringing, RESERVED on that call) and still
     records that the other agent rejected it first: a rejected call goes back to the queue and on to
@@ -133,7 +134,7 @@ def cti_call_reoffered(caller, agent, other, cti, actors, journey):
                  lambda a: (a.state, a.current_call_id) == ("RESERVED", call.id))
 
 
-@then(parsers.parse("{agent}'s softphone shows the call on hold"))
+@then(phrase("{agent:Actor}'s softphone shows the call on hold"))
 def softphone_on_hold(agent, desktop, cti, journey):
     """In the agent's softphone: the call shows as on hold; the CTI has the call held."""
     desktop.console(agent).softphone.expect_on_hold()
@@ -155,7 +156,7 @@ def cti_hold_time(seconds, cti, journey):
     expect_value(f"the seconds call {call.id} spent on hold", seconds, "the CTI", call.hold_seconds)
 
 
-@then(parsers.re(r"(?P<agent>\w+)'s softphone shows the call (?P<muted>muted|not muted)$"))
+@then(parsers.re(rf"(?P<agent>{ACTOR})'s softphone shows the call (?P<muted>muted|not muted)$"))
 def softphone_muted(agent, muted, desktop, cti, journey):
     """In the agent's softphone: the call shows as muted or not muted (as given); the CTI agrees."""
     desktop.console(agent).softphone.expect_muted(muted == "muted")
@@ -168,7 +169,7 @@ def cti_call_muted(muted, cti, journey):
     _expect_call(cti, journey, f"the call {muted}", lambda call: call.muted is (muted == "muted"), "state", "muted")
 
 
-@then(parsers.parse('{agent}\'s softphone shows "{digits}" sent'))
+@then(phrase('{agent:Actor}\'s softphone shows "{digits}" sent'))
 def softphone_digits(agent, digits, desktop, cti, journey):
     """In the agent's softphone: the keys sent on the call read as given; the CTI recorded the same."""
     desktop.console(agent).softphone.expect_digits_sent(digits)
@@ -182,8 +183,8 @@ def cti_digits(digits, cti, journey):
                  "digits")
 
 
-@then(parsers.re(r'the CTI records a (?P<kind>cold|warm) transfer from (?P<sender>\w+) to '
-                 r'(?:the "(?P<queue>\w+)" queue|(?P<colleague>\w+)) with the note "(?P<note>[^"]*)"'))
+@then(parsers.re(rf'the CTI records a (?P<kind>cold|warm) transfer from (?P<sender>{ACTOR}) to '
+                 rf'(?:the "(?P<queue>\w+)" queue|(?P<colleague>{ACTOR})) with the note "(?P<note>[^"]*)"'))
 def cti_records_transfer(kind, sender, queue, colleague, note, cti, actors, journey):
     """Checks the CTI recorded on the call a cold or warm transfer from the sending agent to the queue or
     the colleague (as given), with exactly that note."""
@@ -197,7 +198,43 @@ def cti_records_transfer(kind, sender, queue, colleague, note, cti, actors, jour
     _expect_call(cti, journey, f"a {kind} transfer from {sender} to {to} with the note {note!r}", recorded, "transfers")
 
 
-@then(parsers.parse('{agent}\'s softphone offers a consult from {sender} with the note "{note}"'))
+@then(parsers.re(rf"the (?P<nth>{ORDINAL}) leg of the call was (?P<agent>{ACTOR})'s, ended by a (?P<kind>cold|warm) "
+                 rf'transfer to (?:the "(?P<queue>\w+)" queue|(?P<colleague>{ACTOR}))$'))
+def leg_transferred(nth, agent, kind, queue, colleague, desktop, cti, actors, journey):
+    """One leg of a transferred call, checked on its own (the first leg is the agent who answered; each transfer
+    starts the next). In that agent's softphone the call is gone; in the CTI the call's transfer number n was
+    made by that agent, cold or warm, to the queue (support, sales, billing) or the colleague given, and the
+    agent is no longer on the call."""
+    n, username = ordinal(nth), actors.user(agent).username
+    desktop.console(agent).softphone.expect_no_active_call()
+    call = _expect_call(cti, journey, f"transfer {n} of the call made by {agent}",
+                        lambda c: len(c.transfers) >= n and c.transfers[n - 1].from_agent == username, "transfers")
+    leg = call.transfers[n - 1]
+    target = ("queue", queue, leg.to_queue) if queue else ("agent", actors.user(colleague).username, leg.to_agent)
+    expect_value(f"how leg {n} of call {call.id} ended (transfer type, to {target[0]})", (kind, target[1]), "the CTI",
+                 (leg.type, target[2]))
+    expect_agent(cti, actors, agent, f"off call {call.id}", lambda a: a.current_call_id != call.id)
+
+
+@then(parsers.re(rf"the (?P<nth>{ORDINAL}) leg of the call is (?P<agent>{ACTOR})'s, connected with "
+                 rf"(?P<caller>{PERSONA})$"))
+def leg_connected(nth, agent, caller, desktop, personas, cti, crm, actors, journey):
+    """The live leg of the call, checked on its own: the agent's softphone shows the call connected with the
+    caller's number; the CTI has the call connected to that agent after n-1 transfers (the 2nd leg: after one),
+    with the agent on it (ON_INTERACTION); the CRM's call log of the call names that agent."""
+    n, username = ordinal(nth), actors.user(agent).username
+    desktop.console(agent).softphone.expect_connected(personas[caller].phone)
+    call = _expect_call(cti, journey, f"leg {n} of the call connected to {agent}",
+                        lambda c: (c.state, c.agent, len(c.transfers)) == ("connected", username, n - 1),
+                        "state", "agent", "transfers")
+    expect_agent(cti, actors, agent, f"ON_INTERACTION on call {call.id}",
+                 lambda a: (a.state, a.current_call_id) == ("ON_INTERACTION", call.id))
+    eventually(lambda: crm.call_log(call.id), until=lambda log: log is not None and log.agent == username,
+               description=f"the CRM call log of call {call.id} naming {agent} ({username})",
+               describe=lambda log: "no call log" if log is None else log.describe("status", "agent"))
+
+
+@then(phrase('{agent:Actor}\'s softphone offers a consult from {sender:Actor} with the note "{note}"'))
 def softphone_offers_consult(agent, sender, note, desktop, actors, cti, journey):
     """In the consulted agent's softphone: a consult is offered, from the sending agent's name, with the
     note. The CTI has the consult of the call offered to (or taken by) that agent."""
@@ -207,7 +244,7 @@ def softphone_offers_consult(agent, sender, note, desktop, actors, cti, journey)
                  lambda call: call.consult is not None and call.consult.to_agent == username, "state", "consult")
 
 
-@then(parsers.parse("the CTI has the call held while {agent} consults"))
+@then(phrase("the CTI has the call held while {agent:Actor} consults"))
 def cti_held_for_consult(agent, cti, actors, journey):
     """Checks the CTI has the customer on hold, a consult under way, and the call still with the agent
     who is consulting."""
@@ -217,13 +254,13 @@ def cti_held_for_consult(agent, cti, actors, journey):
                  "state", "on_hold", "consult", "agent")
 
 
-@then(parsers.re(r'the CTI has (?P<agent>\w+) "(?P<state>[A-Z_]+)"$'))
+@then(parsers.re(rf'the CTI has (?P<agent>{ACTOR}) "(?P<state>[A-Z_]+)"$'))
 def cti_agent_state(agent, state, cti, actors):
     """Checks the CTI has the agent in the given state: AVAILABLE, NOT_READY, ON_INTERACTION, ACW, OFFLINE, ..."""
     expect_agent(cti, actors, agent, state, lambda a: a.state == state)
 
 
-@then(parsers.parse("{agent}'s softphone says the customer hung up and opens the wrap-up form"))
+@then(phrase("{agent:Actor}'s softphone says the customer hung up and opens the wrap-up form"))
 def softphone_customer_hung_up(agent, desktop, cti, journey):
     """In the agent's softphone: a notice that the customer hung up, and the wrap-up form opens. The CTI
     has the call in wrap-up, ended by the customer."""
@@ -234,7 +271,7 @@ def softphone_customer_hung_up(agent, desktop, cti, journey):
                  lambda call: (call.state, call.ended_by) == ("wrapup", "customer"), "state", "ended_by")
 
 
-@then(parsers.parse("{agent}'s softphone opens the wrap-up form"))
+@then(phrase("{agent:Actor}'s softphone opens the wrap-up form"))
 def softphone_wrap_up_opens(agent, desktop, cti, journey):
     """In the agent's softphone: the wrap-up form is open; the CTI has the call in wrap-up."""
     desktop.console(agent).softphone.wrap_up.expect_open()
@@ -242,7 +279,7 @@ def softphone_wrap_up_opens(agent, desktop, cti, journey):
 
 
 @then(parsers.re(r"the CTI has the call in wrap-up, ended by the (?P<party>customer|agent), "
-                 r"and (?P<agent>\w+) in after call work"))
+                 rf"and (?P<agent>{ACTOR}) in after call work"))
 def cti_call_in_wrap_up(party, agent, cti, actors, journey):
     """Checks the CTI has the call in wrap-up, ended by the customer or the agent (as given), and the
     agent in after call work (ACW)."""
@@ -251,7 +288,7 @@ def cti_call_in_wrap_up(party, agent, cti, actors, journey):
     expect_agent(cti, actors, agent, "in after call work (ACW)", lambda a: a.state == "ACW")
 
 
-@then(parsers.parse('{agent}\'s softphone stops ringing and shows the state "{state}"'))
+@then(phrase('{agent:Actor}\'s softphone stops ringing and shows the state "{state}"'))
 def softphone_stops_ringing(agent, state, desktop, cti, actors):
     """In the agent's softphone: no call rings any more and the state reads as given (e.g. "Available");
     the CTI has the agent in that state, no longer offered the call."""

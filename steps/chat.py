@@ -6,6 +6,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from deskcheck.capabilities import needs
+from deskcheck.names import PERSONA, VISITOR, phrase
 from deskcheck.records import ChatSession
 from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
@@ -60,7 +61,7 @@ def helpdesk_comes_back(controls):
 
 # --- the customer in the widget -------------------------------------------------------------------
 
-@when(parsers.parse("{customer} opens the chat on the website"))
+@when(phrase("{customer:Visitor} opens the chat on the website"))
 @needs("chat_bot")
 def customer_opens_chat(customer, customers, journey):
     """In the customer's own browser: opens the website's chat widget and waits for the bot's greeting.
@@ -70,13 +71,13 @@ def customer_opens_chat(customer, customers, journey):
     journey.notes.setdefault("conversations", {})[customer] = widget.conversation_id()
 
 
-@when(parsers.re(r'(?P<customer>\w+) writes "(?P<text>[^"]+)"$'))
+@when(parsers.re(rf'(?P<customer>{VISITOR}) writes "(?P<text>[^"]+)"$'))
 def customer_writes(customer, text, journey):
     """In the customer's chat widget: sends the message and sees it in the conversation."""
     customer_widget(journey, customer).send(text)
 
 
-@when(parsers.re(r"(?P<customer>\w+) gives (?:her|his|their) (?P<what>email address|customer id) in the chat$"))
+@when(parsers.re(rf"(?P<customer>{PERSONA}) gives (?:her|his|their) (?P<what>email address|customer id) in the chat$"))
 def customer_identifies(customer, what, personas, journey):
     """In the customer's chat widget: sends their email address or their customer id (the CRM account
     number), as the bot asks before it looks into an account."""
@@ -87,7 +88,7 @@ def customer_identifies(customer, what, personas, journey):
 
 # --- what the bot answered ---------------------------------------------------------------------------
 
-@then(parsers.parse('the bot tells {customer} her refund request is open with the update "{update}"'))
+@then(phrase('the bot tells {customer:Persona} her refund request is open with the update "{update}"'))
 @needs("chat_bot")
 def bot_tells_refund(customer, update, journey, chat):
     """In the customer's chat widget: the bot names the refund ticket and gives the agent's latest update.
@@ -100,7 +101,7 @@ def bot_tells_refund(customer, update, journey, chat):
                      any(ticket in s and "is open" in s and update in s for s in session.said_by("bot")))
 
 
-@then(parsers.re(r'the bot tells (?P<customer>\w+) (?:her|his) latest order is "(?P<status>\w+)"$'))
+@then(parsers.re(rf'the bot tells (?P<customer>{PERSONA}) (?:her|his) latest order is "(?P<status>\w+)"$'))
 @needs("chat_bot")
 def bot_tells_order(customer, status, journey, chat, crm, personas):
     """In the customer's chat widget: the bot gives the number and status (e.g. "shipped") of the latest
@@ -116,7 +117,7 @@ def bot_tells_order(customer, status, journey, chat, crm, personas):
     _expect_bot_said(session, repr(answer), answer in session.said_by("bot"))
 
 
-@then(parsers.re(r"the chat system found (?P<customer>\w+) in the CRM by (?:her|his) (?P<by>email|customer id)$"))
+@then(parsers.re(rf"the chat system found (?P<customer>{PERSONA}) in the CRM by (?:her|his) (?P<by>email|customer id)$"))
 @needs("chat_bot", "event_stream")
 def chat_authenticated(customer, by, journey, chat, personas, events):
     """Checks the chat system identified the customer as their CRM contact, and announced that it did so by
@@ -128,7 +129,7 @@ def chat_authenticated(customer, by, journey, chat, personas, events):
                     by="email" if by == "email" else "customer_id")
 
 
-@then(parsers.parse("the helpdesk recorded that {customer} read her refund status in the chat"))
+@then(phrase("the helpdesk recorded that {customer:Persona} read her refund status in the chat"))
 @needs("chat_bot", "event_stream")
 def helpdesk_status_read(customer, journey, chat, events):
     """Checks the helpdesk announced that the refund ticket's status was read, in the chat, as part of this
@@ -235,7 +236,7 @@ def bot_says_queued(journey, chat, events):
     events.wait_for("chat.ticket.queued", system="chat", conversation_id=session.id)
 
 
-@then(parsers.parse("the helpdesk has no ticket from {customer}'s chat yet"))
+@then(phrase("the helpdesk has no ticket from {customer:Persona}'s chat yet"))
 @needs("helpdesk")
 def no_ticket_yet(customer, journey, helpdesk):
     """Checks the helpdesk has no ticket raised from the customer's chat."""
@@ -244,7 +245,7 @@ def no_ticket_yet(customer, journey, helpdesk):
                  [t.describe() for t in helpdesk.tickets(source_ref=conversation_id)])
 
 
-@then(parsers.parse("the helpdesk creates exactly one chat ticket for {customer} from that chat, with the chatbot tags"))
+@then(phrase("the helpdesk creates exactly one chat ticket for {customer:Persona} from that chat, with the chatbot tags"))
 @needs("helpdesk", "event_stream")
 def one_ticket_created_later(customer, journey, helpdesk, personas, events):
     """Waits until the helpdesk has the ticket raised from the customer's chat, then checks it is a chat
@@ -264,7 +265,7 @@ def one_ticket_created_later(customer, journey, helpdesk, personas, events):
                  len(events.of_type("ticket.created", source_ref=source)))
 
 
-@then(parsers.parse('the helpdesk has that chat ticket for {customer} with priority "{priority}", category '
+@then(phrase('the helpdesk has that chat ticket for {customer:Persona} with priority "{priority}", category '
                     '"{category}" and the chatbot tags'))
 @needs("helpdesk")
 def helpdesk_chat_ticket(customer, priority, category, journey, helpdesk, personas):
@@ -301,7 +302,7 @@ def bot_confirms_visit(date, journey, chat):
                              f"it is {list(session.intent_path)}")
 
 
-@then(parsers.parse('the chat system recorded the visit for {customer} moved to "{date}"'))
+@then(phrase('the chat system recorded the visit for {customer:Persona} moved to "{date}"'))
 @needs("chat_bot", "event_stream")
 def chat_visit_event(customer, date, journey, chat, events, personas):
     """Checks the chat system announced the customer's service visit moved to the date (YYYY-MM-DD), for

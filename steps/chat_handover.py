@@ -5,6 +5,7 @@ from __future__ import annotations
 from pytest_bdd import parsers, then, when
 
 from deskcheck.capabilities import needs
+from deskcheck.names import phrase
 from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
 from steps._chat import conversation, customer_widget
@@ -14,7 +15,7 @@ def _chat_call(cti, journey):
     return cti.interaction(journey.require_call())
 
 
-@then(parsers.parse("{agent}'s softphone offers a chat from {customer_name}"))
+@then(phrase("{agent:Actor}'s softphone offers a chat from {customer_name:FullName}"))
 def softphone_offers_chat(agent, customer_name, desktop, cti, actors, journey):
     """In the agent's softphone: an incoming chat from the customer (full name) is offered. The CTI has the
     chat from the customer's conversation offered to the agent; the scenario follows it from now on."""
@@ -31,7 +32,7 @@ def softphone_offers_chat(agent, customer_name, desktop, cti, actors, journey):
     journey.track_call(offered[0])
 
 
-@when(parsers.parse("{agent} accepts the chat"))
+@when(phrase("{agent:Actor} accepts the chat"))
 def agent_accepts_chat(agent, desktop, cti, journey):
     """In the agent's softphone: accepts the offered chat, and waits until the CTI has it connected."""
     desktop.console(agent).softphone.chat.accept()
@@ -39,7 +40,7 @@ def agent_accepts_chat(agent, desktop, cti, journey):
                description=f"the chat {journey.require_call()} connected in the CTI")
 
 
-@then(parsers.parse('{agent}\'s chat panel shows the transcript with "{text}"'))
+@then(phrase('{agent:Actor}\'s chat panel shows the transcript with "{text}"'))
 def chat_panel_transcript(agent, text, desktop, cti, journey):
     """In the agent's softphone chat panel: the transcript has a message containing the text; so does the
     transcript the CTI chat carries."""
@@ -51,7 +52,7 @@ def chat_panel_transcript(agent, text, desktop, cti, journey):
                              f"it has {messages}")
 
 
-@then(parsers.parse('{agent}\'s chat panel shows the intent path "{path}" and a "{sentiment}" sentiment'))
+@then(phrase('{agent:Actor}\'s chat panel shows the intent path "{path}" and a "{sentiment}" sentiment'))
 def chat_panel_context(agent, path, sentiment, desktop, cti, journey):
     """In the agent's softphone chat panel: the bot's intent path (steps joined by " > ") and the customer's
     sentiment ("positive", "neutral" or "negative"); the CTI chat carries the same."""
@@ -61,7 +62,7 @@ def chat_panel_context(agent, path, sentiment, desktop, cti, journey):
                  (" > ".join(call.chat.intent_path), call.chat.sentiment) if call.chat else None)
 
 
-@then(parsers.parse("{customer} sees that {agent} joined the chat"))
+@then(phrase("{customer:Visitor} sees that {agent:Actor} joined the chat"))
 @needs("chat_bot")
 def customer_sees_agent(customer, agent, journey, chat):
     """In the customer's chat widget: "<agent> joined the chat"; the chat system has the chat with an agent."""
@@ -70,13 +71,13 @@ def customer_sees_agent(customer, agent, journey, chat):
                description=f"{customer}'s chat with an agent in the chat system")
 
 
-@when(parsers.parse('{agent} replies "{text}"'))
+@when(phrase('{agent:Actor} replies "{text}"'))
 def agent_replies(agent, text, desktop):
     """In the agent's softphone chat panel: sends the reply and sees it in the transcript."""
     desktop.console(agent).softphone.chat.reply(text)
 
 
-@then(parsers.parse("{customer} sees {agent}'s reply \"{text}\""))
+@then(phrase("{customer:Visitor} sees {agent:Actor}'s reply \"{text}\""))
 @needs("chat_bot")
 def customer_sees_reply(customer, agent, text, journey, chat):
     """In the customer's chat widget: the agent's reply; the chat system's transcript has it from the agent,
@@ -87,7 +88,7 @@ def customer_sees_reply(customer, agent, text, journey, chat):
                description=f"{agent}'s reply {text!r} in the chat system")
 
 
-@when(parsers.parse('{agent} ends the chat and completes the wrap-up with "{code}"'))
+@when(phrase('{agent:Actor} ends the chat and completes the wrap-up with "{code}"'))
 def agent_ends_chat(agent, code, desktop):
     """In the agent's softphone: ends the chat, chooses the disposition code (e.g. RESOLVED) in the wrap-up
     form and presses Done."""
@@ -97,7 +98,7 @@ def agent_ends_chat(agent, code, desktop):
     softphone.wrap_up.done()
 
 
-@then(parsers.parse('the CRM has a completed chat for {customer} with the transcript, the intent path and a '
+@then(phrase('the CRM has a completed chat for {customer:Persona} with the transcript, the intent path and a '
                     '"{sentiment}" sentiment'))
 def crm_has_chat(customer, sentiment, crm, journey, personas):
     """Waits until the CRM's log of the chat is completed, then checks it is a chat of the customer's contact
@@ -115,7 +116,7 @@ def crm_has_chat(customer, sentiment, crm, journey, personas):
                   any(m.sender == "agent" for m in log.chat.transcript)))
 
 
-@then(parsers.parse("{customer}'s timeline in {agent}'s console shows the chat with its intent path"))
+@then(phrase("{customer:Persona}'s timeline in {agent:Actor}'s console shows the chat with its intent path"))
 def timeline_shows_chat(customer, agent, desktop, crm, journey, personas):
     """On the agent's console contact record of the customer: the timeline shows "Chat · completed · RESOLVED"
     and the chat's intent path as the CRM's log of the chat keeps it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from deskcheck.capabilities import needs
+from deskcheck.names import ACTOR, ORDINAL, PERSONA, ordinal, phrase
 from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
 from fixtures.personas import PHONE_FORMATS, fresh_number
@@ -68,7 +69,7 @@ def customer_never_answers(name, personas, telephony):
 
 # --- the agent dials ----------------------------------------------------------------------------------
 
-@when(parsers.parse("{agent} opens {customer}'s record in the console and clicks Call"))
+@when(phrase("{agent:Actor} opens {customer:Persona}'s record in the console and clicks Call"))
 def agent_clicks_call(agent, customer, desktop, personas, cti, actors, journey):
     """In the agent's CRM console: finds the customer's contact record, opens it and clicks Call
     (click-to-dial); waits until the CTI has the agent's outbound call to the customer's number,
@@ -77,14 +78,17 @@ def agent_clicks_call(agent, customer, desktop, personas, cti, actors, journey):
     _track_outbound(cti, actors, agent, journey, personas[customer].phone)
 
 
-@when(parsers.parse("{agent} opens {customer}'s record in the console"))
+@when(phrase("{agent:Actor} opens {customer:Persona}'s record in the console"))
 def agent_opens_record(agent, customer, desktop, personas, journey):
-    """In the agent's CRM console: finds the customer's contact record and opens it, without calling."""
+    """In the agent's CRM console: searches the customer by phone number, opens their contact record from the
+    results and waits until it shows the customer's name (no call is made). Later steps about "the record" or
+    "the console" mean this one."""
     desktop.console(agent).open_contact(personas[customer].full_name, personas[customer].phone)
     journey.desk_agent = journey.desk_agent or agent
+    journey.notes["open_record"] = customer
 
 
-@when(parsers.parse('{agent} dials {customer}\'s number typed as "{phone_format}" in the softphone'))
+@when(phrase('{agent:Actor} dials {customer:Persona}\'s number typed as "{phone_format}" in the softphone'))
 def agent_dials_typed(agent, customer, phone_format, desktop, personas, cti, actors, journey):
     """In the agent's softphone dial pad: types the customer's number in the given format and dials;
     waits until the CTI has the outbound call. Formats: "E.164" (+15551234567), "national with
@@ -96,14 +100,14 @@ def agent_dials_typed(agent, customer, phone_format, desktop, personas, cti, act
     _track_outbound(cti, actors, agent, journey, personas[customer].phone)
 
 
-@when(parsers.parse("{agent} dials {customer}'s number in the softphone"))
+@when(phrase("{agent:Actor} dials {customer:Persona}'s number in the softphone"))
 def agent_dials(agent, customer, desktop, personas):
     """In the agent's softphone dial pad: types the customer's number (E.164) and dials. Nothing is
     awaited: the softphone may refuse (see "the softphone refuses with ...")."""
     desktop.console(agent).softphone.dialer.dial(personas[customer].phone)
 
 
-@when(parsers.parse("{agent} becomes Available"))
+@when(phrase("{agent:Actor} becomes Available"))
 def agent_becomes_available(agent, desktop, cti, actors):
     """In the agent's softphone: chooses "Available" in the state menu; waits until the CTI has the
     agent AVAILABLE."""
@@ -113,7 +117,7 @@ def agent_becomes_available(agent, desktop, cti, actors):
                description=f"{agent} AVAILABLE in the CTI")
 
 
-@when(parsers.parse("{agent} calls {customer} back from the softphone"))
+@when(phrase("{agent:Actor} calls {customer:Persona} back from the softphone"))
 @needs("callbacks")
 def agent_calls_back(agent, customer, desktop, personas, cti, actors, journey):
     """In the agent's softphone: presses "Call back" on the callback due for the customer's number;
@@ -133,9 +137,23 @@ def agent_calls_back(agent, customer, desktop, personas, cti, actors, journey):
     journey.notes["callback"] = callback.id
 
 
+@when(parsers.re(rf"(?P<agent>{ACTOR}) calls (?P<customer>{PERSONA}) back from the softphone for the "
+                 rf"(?P<nth>{ORDINAL}) time$"))
+@needs("callbacks")
+def agent_calls_back_again(agent, customer, nth, desktop, personas, cti, actors, journey):
+    """As "... calls ... back from the softphone", for a repeated attempt that the line counts (the 2nd time,
+    the third time, ...): checks first that the CTI's scheduled callback to the customer has exactly one
+    attempt fewer on record, then presses "Call back" in the agent's softphone and follows the new attempt."""
+    phone, n = personas[customer].phone, ordinal(nth)
+    scheduled = [c.attempts for c in cti.callbacks(number=phone) if c.status == "scheduled"]
+    expect_value(f"the earlier attempts of the scheduled callback to {customer} ({phone})", [n - 1], "the CTI",
+                 scheduled)
+    agent_calls_back(agent, customer, desktop, personas, cti, actors, journey)
+
+
 # --- what the desktop shows, what the CTI and CRM hold -------------------------------------------------
 
-@then(parsers.parse("{agent}'s softphone is connected to {customer}'s number"))
+@then(phrase("{agent:Actor}'s softphone is connected to {customer:Persona}'s number"))
 def softphone_connected_to(agent, customer, desktop, personas, cti, journey):
     """In the agent's softphone: the call shows connected to the customer's number; the CTI has the
     scenario's call connected, outbound, to the same number."""
@@ -148,7 +166,7 @@ def softphone_connected_to(agent, customer, desktop, personas, cti, journey):
                describe=lambda c: c.describe("state", "direction", "from_number"))
 
 
-@then(parsers.parse("the CTI has an outbound call from {agent} to {customer}'s number, dialled from {owner}'s record"))
+@then(phrase("the CTI has an outbound call from {agent:Actor} to {customer:Persona}'s number, dialled from {owner:Persona}'s record"))
 def cti_outbound_from_record(agent, customer, owner, cti, journey, actors, personas):
     """Checks the CTI's record of the scenario's call: made by the agent, to the customer's number,
     and dialled from the owner's CRM contact record (click-to-dial passes the record along)."""
@@ -158,7 +176,7 @@ def cti_outbound_from_record(agent, customer, owner, cti, journey, actors, perso
                  "the CTI", (call.agent, call.from_number, call.record_id))
 
 
-@then(parsers.parse("the CTI dialled {customer}'s number in E.164"))
+@then(phrase("the CTI dialled {customer:Persona}'s number in E.164"))
 def cti_dialled_e164(customer, cti, journey, personas):
     """Checks the number the agent typed was not already E.164, and that the CTI dialled the customer's
     number in E.164 all the same (+ country code and digits only)."""
@@ -169,7 +187,7 @@ def cti_dialled_e164(customer, cti, journey, personas):
                  "the CTI", call.from_number)
 
 
-@then(parsers.parse("the CRM has logged an outbound call for {customer} in progress"))
+@then(phrase("the CRM has logged an outbound call for {customer:Persona} in progress"))
 def crm_outbound_in_progress(customer, crm, journey, personas):
     """Waits until the CRM's call log of the scenario's call is an outbound call in progress, to the
     customer's number, logged on the customer's contact record."""
@@ -178,7 +196,7 @@ def crm_outbound_in_progress(customer, crm, journey, personas):
                      direction="outbound", status="in_progress", from_number=person.phone, contact_id=person.id)
 
 
-@then(parsers.parse('{customer}\'s timeline in {agent}\'s console shows "{text}"'))
+@then(phrase('{customer:Persona}\'s timeline in {agent:Actor}\'s console shows "{text}"'))
 def timeline_shows(customer, agent, text, desktop, personas, crm):
     """On the customer's contact record in the agent's console: the timeline has an entry reading as
     given, e.g. "Outbound call · in progress" or "Outbound call · completed · FOLLOW_UP"; the CRM has
@@ -195,7 +213,7 @@ def timeline_shows(customer, agent, text, desktop, personas, crm):
                description=f"a call log {text!r} on {customer}'s record in the CRM", describe=_logs_described)
 
 
-@then(parsers.parse("the record shows that calls to {customer} are blocked"))
+@then(phrase("the record shows that calls to {customer:Persona} are blocked"))
 def record_blocks_calls(customer, desktop, journey, crm, personas):
     """On the contact record open in the console: the Call button is blocked and the record says the
     customer is on the do-not-call list; the CRM has the customer's do-not-call flag set."""
@@ -213,7 +231,7 @@ def softphone_refuses(reason, desktop, journey, cti, actors):
     expect_value(f"the call {journey.desk_agent} is on after the refused dial", None, "the CTI", agent.current_call_id)
 
 
-@then(parsers.parse("the CTI placed no call to {customer} and reported the blocked attempt"))
+@then(phrase("the CTI placed no call to {customer:Persona} and reported the blocked attempt"))
 @needs("event_stream")
 def cti_blocked(customer, cti, personas, actors, journey, events):
     """Waits for the CTI's announcement of a blocked call attempt by the agent at the desk to the
@@ -225,14 +243,14 @@ def cti_blocked(customer, cti, personas, actors, journey, events):
     expect_value(f"the number of {journey.desk_agent}'s calls to {customer} ({phone})", 0, "the CTI", len(placed))
 
 
-@then(parsers.parse("the CRM has no call logged for {customer}"))
+@then(phrase("the CRM has no call logged for {customer:Persona}"))
 def crm_no_call(customer, crm, personas):
     """Checks the CRM has no call log at all on the customer's contact record."""
     logs = crm.call_logs(contact_id=personas[customer].id)
     expect_value(f"the call logs on {customer}'s record", "no call logs", "the CRM", _logs_described(logs))
 
 
-@then(parsers.parse('the CRM has {customer}\'s outbound call completed with "{code}"'))
+@then(phrase('the CRM has {customer:Persona}\'s outbound call completed with "{code}"'))
 def crm_outbound_completed(customer, code, crm, journey, personas):
     """Waits until the CRM's call log of the scenario's call is an outbound call on the customer's
     record, completed with the given disposition code (e.g. FOLLOW_UP, RESOLVED)."""
@@ -241,7 +259,7 @@ def crm_outbound_completed(customer, code, crm, journey, personas):
                      direction="outbound", status="completed", disposition=code, contact_id=personas[customer].id)
 
 
-@then(parsers.re(r'workforce management received the disposition "(?P<code>\w+)" for (?P<agent>\w+)\'s '
+@then(parsers.re(rf'workforce management received the disposition "(?P<code>\w+)" for (?P<agent>{ACTOR})\'s '
                  r'(?P<what>outbound call|inbound call|callback to \w+)$'))
 @needs("event_stream")
 def wfm_received(code, agent, what, events, journey, actors, cti):
@@ -262,7 +280,7 @@ def wfm_received(code, agent, what, events, journey, actors, cti):
         f"workforce management got {handle} s handle time for call {call.id}, less than its {wrapup} s of wrap-up"
 
 
-@then(parsers.re(r"(?P<agent>\w+)'s softphone shows a callback due for (?P<customer>\w+) "
+@then(parsers.re(rf"(?P<agent>{ACTOR})'s softphone shows a callback due for (?P<customer>{PERSONA}) "
                  r"(?P<why>after a missed call|after an abandoned call|after hours)$"))
 @needs("callbacks")
 def softphone_shows_callback(agent, customer, why, desktop, personas, cti):
@@ -277,7 +295,7 @@ def softphone_shows_callback(agent, customer, why, desktop, personas, cti):
                description=f"a callback to {customer} ({phone}) due now for the reason {reason!r} in the CTI")
 
 
-@then(parsers.parse("the softphone says the call to {customer} failed with no answer"))
+@then(phrase("the softphone says the call to {customer:Persona} failed with no answer"))
 def softphone_call_failed(customer, desktop, journey, personas, cti):
     """In the softphone of the agent at the desk: the call to the customer's number is shown as failed
     with no answer; the CTI has the scenario's call failed."""
@@ -287,7 +305,7 @@ def softphone_call_failed(customer, desktop, journey, personas, cti):
                description=f"call {call_id} to {customer} failed in the CTI", describe=lambda c: c.describe("state"))
 
 
-@then(parsers.re(r'the CRM logged attempt (?P<n>\d+) for (?P<customer>\w+) (?:with (?P<outcome>no answer)|as connected)'
+@then(parsers.re(rf'the CRM logged attempt (?P<n>\d+) for (?P<customer>{PERSONA}) (?:with (?P<outcome>no answer)|as connected)'
                  r'(?: and the next action "(?P<action>[^"]+)")?$'))
 @needs("callbacks")
 def crm_logged_attempt(n, customer, outcome, action, crm, personas):
@@ -306,7 +324,7 @@ def crm_logged_attempt(n, customer, outcome, action, crm, personas):
                + (f", next action {action!r}" if action else ""))
 
 
-@then(parsers.parse('the CRM shows the next action "{action}" for {customer}'))
+@then(phrase('the CRM shows the next action "{action}" for {customer:Persona}'))
 @needs("callbacks")
 def crm_next_action(action, customer, crm, personas, desktop, journey):
     """Waits until the CRM's follow-up for the customer has the given next action (e.g. "Call back
@@ -320,7 +338,7 @@ def crm_next_action(action, customer, crm, personas, desktop, journey):
     record.expect_follow_up(f"Next action: {action}")
 
 
-@then(parsers.parse('{customer}\'s record in {agent}\'s console shows the next action "{action}"'))
+@then(phrase('{customer:Persona}\'s record in {agent:Actor}\'s console shows the next action "{action}"'))
 @needs("callbacks")
 def record_shows_next_action(customer, agent, action, desktop, personas, crm):
     """In the agent's console: opens the customer's contact record, which shows "Next action: ..." with

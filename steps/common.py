@@ -4,6 +4,8 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from deskcheck.capabilities import needs
+from deskcheck.names import ACTOR, ORDINAL, PERSON, PERSONA, ordinal, phrase
+from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
 from pages.softphone import state_label
 from steps._agents import expect_agent
@@ -13,12 +15,17 @@ CUSTOMER = r'a customer "(?P<name>[^"]+)"'
 
 # --- actors ---------------------------------------------------------------------------------------
 
-@given(parsers.re(r'the (?P<role>agent|trainee|second agent|supervisor) "(?P<name>[^"]+)" is logged in and Available'))
+ROLE = r'the (?P<role>agent|trainee|second agent|supervisor) "(?P<name>[^"]+)"'
+
+
+@given(parsers.re(ROLE + r" is logged in and Available$"))
+@when(parsers.re(ROLE + r" logs in and becomes Available$"))
 def agent_logged_in_available(role, name, actors, desktop, journey, cti):
-    """Set-up: the named actor (the agent Maya, the second agent Leo, the supervisor Sam, the trainee Tia)
-    is made Available in the CTI, then their CRM console opens with the softphone showing "Available";
-    waits until the CTI has them AVAILABLE. The first actor logged in is the one whose console
-    "the console" means in later steps. The name must be the actor of that role."""
+    """The named actor (the agent Maya, the second agent Leo, the supervisor Sam, the trainee Tia) is made
+    Available in the CTI, then their CRM console opens with the softphone showing "Available"; waits until
+    the CTI has them AVAILABLE. As a Given it is the set-up; as a When ("... logs in and becomes Available")
+    the same happens mid-scenario. The first actor logged in is the one whose console "the console" means in
+    later steps. The name must be the actor of that role (docs/glossary.md#actors)."""
     user = actors.user(name)
     assert actors.role_of(name) == role.replace(" ", "_") or role == "agent" and actors.role_of(name) == "second_agent", \
         f"{name} is the {actors.role_of(name)}, not the {role}"
@@ -29,9 +36,10 @@ def agent_logged_in_available(role, name, actors, desktop, journey, cti):
 
 
 @given(parsers.parse('the supervisor "{name}" is watching the supervisor board'), target_fixture="board")
+@when(parsers.parse('the supervisor "{name}" opens the supervisor board'), target_fixture="board")
 def supervisor_watching(name, desktop):
-    """Set-up: the supervisor (Sam) opens the supervisor board from their CRM console; later steps
-    read agents' states from it."""
+    """The supervisor (Sam) opens the supervisor board from their CRM console (as a Given, before the
+    scenario's events; as a When, mid-scenario); later steps read agents' states from it."""
     return desktop.supervisor_board(name)
 
 
@@ -54,7 +62,7 @@ def customer_with_360(name, cases, orders, billing, personas):
 
 # --- calls ----------------------------------------------------------------------------------------
 
-@when(parsers.re(r'(?P<caller>.+?) calls the (?P<queue>support|sales|billing) line$'))
+@when(parsers.re(rf'(?P<caller>{PERSONA}) calls the (?P<queue>support|sales|billing) line$'))
 @needs("call_simulator")
 def customer_calls(caller, queue, personas, telephony, journey):
     """The customer (a persona of the scenario, e.g. Dana or "the unknown caller") calls the support,
@@ -62,11 +70,26 @@ def customer_calls(caller, queue, personas, telephony, journey):
     journey.track_call(telephony.place_call(from_number=personas[caller].phone, queue=queue))
 
 
-@given(parsers.re(r'(?P<agent>\w+) is on a call with (?P<caller>\w+)$'))
+@when(parsers.re(rf'(?P<caller>{PERSONA}) calls the (?P<queue>support|sales|billing) line for the (?P<nth>{ORDINAL}) time$'))
+@needs("call_simulator")
+def customer_calls_again(caller, queue, nth, personas, telephony, journey, cti):
+    """The customer calls the support, sales or billing line again, and the line says which time it is (the
+    2nd time, the third time, ...). Checks first, in the CTI, that the scenario has placed exactly one call
+    fewer from the customer's number, so the count is true; the new call is "the call" of the later steps."""
+    phone, n = personas[caller].phone, ordinal(nth)
+    earlier = [call_id for call_id in journey.calls if cti.interaction(call_id).from_number == phone]
+    expect_value(f"the calls from {caller} ({phone}) this scenario placed before the {nth} one", n - 1, "the CTI",
+                 len(earlier))
+    journey.track_call(telephony.place_call(from_number=phone, queue=queue))
+
+
+@given(parsers.re(rf'(?P<agent>{ACTOR}) is on a call with (?P<caller>{PERSONA})$'))
+@when(parsers.re(rf'(?P<agent>{ACTOR}) answers a call from (?P<caller>{PERSONA})$'))
 @needs("call_simulator")
 def agent_on_call(agent, caller, personas, telephony, desktop, journey):
-    """Set-up: the customer calls the support line, the agent's softphone rings with their number,
-    the agent answers and the softphone shows the call connected."""
+    """The customer calls the support line, the agent's softphone rings with their number, the agent
+    answers and the softphone shows the call connected (as a Given: the set-up; as a When, "Maya answers
+    a call from Dana", the same mid-scenario). The call becomes "the call" of later steps."""
     journey.track_call(telephony.place_call(from_number=personas[caller].phone, queue="support"))
     softphone = desktop.console(agent).softphone
     softphone.expect_ringing(personas[caller].phone)
@@ -74,13 +97,13 @@ def agent_on_call(agent, caller, personas, telephony, desktop, journey):
     softphone.expect_connected(personas[caller].phone)
 
 
-@when(parsers.parse("{agent} answers the call"))
+@when(phrase("{agent:Actor} answers the call"))
 def agent_answers(agent, desktop):
     """In the agent's softphone: presses Answer on the ringing call (or chat)."""
     desktop.console(agent).softphone.answer()
 
 
-@when(parsers.re(r"(?P<who>\w+) hangs up$"))
+@when(parsers.re(rf"(?P<who>{PERSON}) hangs up$"))
 def someone_hangs_up(who, desktop, actors, telephony, journey):
     """An agent (Maya, Leo, ...) presses Hang up in their softphone; anyone else is the customer, who
     leaves the call from their phone (that needs the target's call simulator)."""
@@ -102,7 +125,7 @@ def _expect_offered(cti, journey, agent: str, username: str, queue: str | None =
                       describe=lambda i: i.describe("state", "agent", "queue"))
 
 
-@then(parsers.parse("{agent}'s softphone rings with {caller}'s number"))
+@then(phrase("{agent:Actor}'s softphone rings with {caller:Persona}'s number"))
 def softphone_rings(agent, caller, personas, desktop, cti, actors, journey):
     """In the agent's softphone: the call rings showing the caller's phone number; the CTI has the
     call offered to that agent."""
@@ -110,7 +133,7 @@ def softphone_rings(agent, caller, personas, desktop, cti, actors, journey):
     _expect_offered(cti, journey, agent, actors.user(agent).username)
 
 
-@then(parsers.parse("{agent}'s softphone rings with {caller}'s number on the \"{queue}\" queue"))
+@then(phrase("{agent:Actor}'s softphone rings with {caller:Persona}'s number on the \"{queue}\" queue"))
 def softphone_rings_on_queue(agent, caller, queue, personas, desktop, cti, actors, journey):
     """In the agent's softphone: the call rings showing the caller's number and the queue name
     (support, sales or billing); the CTI has the call offered to that agent on that queue."""
@@ -118,7 +141,7 @@ def softphone_rings_on_queue(agent, caller, queue, personas, desktop, cti, actor
     _expect_offered(cti, journey, agent, actors.user(agent).username, queue)
 
 
-@then(parsers.parse('{agent}\'s softphone shows the state "{state}"'))
+@then(phrase('{agent:Actor}\'s softphone shows the state "{state}"'))
 def softphone_shows_state(agent, state, desktop, cti, actors):
     """In the agent's softphone: the state reads as given ("Available", "Offline", "On call",
     "Not ready (Missed)", "Not ready (Lunch)", ...); the CTI has the agent in the same state."""
@@ -126,7 +149,7 @@ def softphone_shows_state(agent, state, desktop, cti, actors):
     expect_agent(cti, actors, agent, repr(state), lambda a: state_label(a.state, a.reason) == state)
 
 
-@then(parsers.parse('the CRM has logged an inbound call for {caller} in progress'))
+@then(phrase('the CRM has logged an inbound call for {caller:Persona} in progress'))
 def crm_logged_call_in_progress(caller, personas, crm, journey):
     """Checks the CRM has a call log for the call: inbound, in progress, linked to the caller's contact."""
     call_id = journey.require_call()
@@ -140,7 +163,7 @@ def crm_logged_call_in_progress(caller, personas, crm, journey):
                else log.describe("status", "direction", "contact_id"))
 
 
-@then(parsers.parse('the CRM shows {agent} as "{status}"'))
+@then(phrase('the CRM shows {agent:Actor} as "{status}"'))
 def crm_presence_is(agent, status, crm, actors):
     """Checks the agent's presence in the CRM reads as given: "Online", "Busy" or "Offline"."""
     username = actors.user(agent).username

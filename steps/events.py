@@ -9,6 +9,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from deskcheck.capabilities import needs
+from deskcheck.names import phrase
 from deskcheck.records import Event
 from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
@@ -66,7 +67,7 @@ def call_events_valid(events, event_schemas, journey):
         event_schemas.validate(event, require_type_schema=False)
 
 
-@then(parsers.parse("every event about {agent} matches its JSON Schema"))
+@then(phrase("every event about {agent:Actor} matches its JSON Schema"))
 @needs("event_stream")
 def agent_events_valid(agent, events, event_schemas, actors):
     """Checks every event naming the agent (their state changes, presence, calls offered to them) against the
@@ -80,7 +81,7 @@ def agent_events_valid(agent, events, event_schemas, actors):
         event_schemas.validate(event, require_type_schema=False)
 
 
-@then(parsers.parse('the CTI announced {agent}\'s states in order: "{states}"'))
+@then(phrase('the CTI announced {agent:Actor}\'s states in order: "{states}"'))
 @needs("event_stream")
 def states_announced(agent, states, events, actors):
     """Reads the CTI's agent.state_changed events for the agent during the scenario: the states, worded as the
@@ -102,7 +103,7 @@ def states_announced(agent, states, events, actors):
     eventually(announced, description=f"{agent}'s state changes announced by the CTI")
 
 
-@then(parsers.parse('the CRM announced {agent}\'s presence "{status}" with the reason "{reason}", set from the CTI'))
+@then(phrase('the CRM announced {agent:Actor}\'s presence "{status}" with the reason "{reason}", set from the CTI'))
 @needs("event_stream")
 def presence_announced(agent, status, reason, events, actors):
     """Waits for the CRM's presence.changed event for the agent with this status (Online, Busy, Offline) and

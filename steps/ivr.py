@@ -5,6 +5,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from deskcheck.capabilities import needs
+from deskcheck.names import ACTOR, PERSONA, phrase
 from deskcheck.records import IvrContext, IvrSession
 from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
@@ -72,7 +73,7 @@ def lookup_fails(failure, how_often, controls):
 
 # --- the caller in the IVR -------------------------------------------------------------------------
 
-@when(parsers.re(r"(?P<caller>\w+) calls the support line and enters (?:her|his|their) account number$"))
+@when(parsers.re(rf"(?P<caller>{PERSONA}) calls the support line and enters (?:her|his|their) account number$"))
 @needs("ivr_sessions")
 def caller_enters_account(caller, personas, ivr, cti, journey):
     """The customer calls the support line through the IVR and keys their CRM account number followed by #.
@@ -81,7 +82,7 @@ def caller_enters_account(caller, personas, ivr, cti, journey):
     _follow(ivr.press(session.id, f"{personas[caller].account_number}#"), cti, journey)
 
 
-@when(parsers.re(r'(?P<caller>\w+) calls the support line and enters the account number "(?P<digits>\d+)" twice$'))
+@when(parsers.re(rf'(?P<caller>{PERSONA}) calls the support line and enters the account number "(?P<digits>\d+)" twice$'))
 @needs("ivr_sessions")
 def caller_enters_wrong_account(caller, digits, personas, ivr, journey):
     """The customer calls the support line through the IVR and keys the given account number (digits only)
@@ -91,7 +92,7 @@ def caller_enters_wrong_account(caller, digits, personas, ivr, journey):
     ivr.press(session.id, f"{digits}#")
 
 
-@when(parsers.re(r'(?P<caller>\w+) presses (?P<key>\d) for "(?P<option>[^"]+)"$'))
+@when(parsers.re(rf'(?P<caller>{PERSONA}) presses (?P<key>\d) for "(?P<option>[^"]+)"$'))
 @needs("ivr_sessions")
 def caller_presses(caller, key, option, ivr, cti, journey):
     """The caller presses one key in the current IVR menu; checks the IVR took it as the option named
@@ -103,7 +104,7 @@ def caller_presses(caller, key, option, ivr, cti, journey):
     _follow(session, cti, journey)
 
 
-@when(parsers.re(r'(?P<caller>\w+) says "(?P<words>[^"]+)" with (?P<confidence>\d+)% confidence$'))
+@when(parsers.re(rf'(?P<caller>{PERSONA}) says "(?P<words>[^"]+)" with (?P<confidence>\d+)% confidence$'))
 @needs("ivr_sessions")
 def caller_says(caller, words, confidence, ivr, cti, journey):
     """The caller speaks to the IVR; the IVR hears the words with the given speech-recognition confidence
@@ -111,7 +112,7 @@ def caller_says(caller, words, confidence, ivr, cti, journey):
     _follow(ivr.say(journey.notes["ivr_session"], words, int(confidence) / 100), cti, journey)
 
 
-@when(parsers.re(r"(?P<caller>\w+) presses 1 to accept the callback$"))
+@when(parsers.re(rf"(?P<caller>{PERSONA}) presses 1 to accept the callback$"))
 @needs("ivr_sessions")
 def caller_accepts_callback(caller, ivr, journey):
     """The caller accepts the IVR's after-hours callback offer with 1; checks the IVR booked a callback."""
@@ -123,7 +124,7 @@ def caller_accepts_callback(caller, ivr, journey):
 
 # --- what the IVR did -------------------------------------------------------------------------------
 
-@then(parsers.parse("the IVR offers {caller} to pay her pending payment of ${amount}"))
+@then(phrase("the IVR offers {caller:Persona} to pay her pending payment of ${amount}"))
 @needs("ivr_sessions")
 def ivr_offers_payment(caller, amount, ivr, journey, crm, personas):
     """Checks the IVR's prompt offers to pay the pending payment of that amount (e.g. $249.99) from its
@@ -172,7 +173,7 @@ def ivr_fell_back(times, ivr, journey, events):
     events.wait_for("ivr.lookup.fallback", correlation_id=session.correlation_id)
 
 
-@then(parsers.parse("the IVR asks {caller} again and no call reaches the agents yet"))
+@then(phrase("the IVR asks {caller:Persona} again and no call reaches the agents yet"))
 @needs("ivr_sessions")
 def ivr_asks_again(caller, ivr, journey, cti, personas):
     """Checks the IVR asks the caller again ("Sorry, I didn't catch that..."), keeps the caller in its
@@ -186,7 +187,7 @@ def ivr_asks_again(caller, ivr, journey, cti, personas):
                  [c.describe() for c in cti.interactions() if c.from_number == phone])
 
 
-@then(parsers.parse('the IVR read {caller} the update of "{subject}"'))
+@then(phrase('the IVR read {caller:Persona} the update of "{subject}"'))
 @needs("ivr_sessions", "event_stream")
 def ivr_read_ticket_update(caller, subject, ivr, journey, events):
     """Checks the IVR told the caller the status of their helpdesk ticket with that subject (the ticket the
@@ -216,7 +217,7 @@ def ivr_offers_callback(queue, time, day, ivr, journey, cti, business_time):
 
 # --- what the agent and the other systems see -------------------------------------------------------
 
-@then(parsers.parse("{agent}'s softphone shows {caller}'s verified account and the IVR steps \"{steps}\""))
+@then(phrase("{agent:Actor}'s softphone shows {caller:Persona}'s verified account and the IVR steps \"{steps}\""))
 def softphone_shows_verified(agent, caller, steps, desktop, personas, cti, journey):
     """In the agent's softphone IVR panel: the caller's account number marked verified, and each IVR step
     listed (comma-separated, e.g. "Account verified, Chose: Technical support"). The CTI call carries the
@@ -232,7 +233,7 @@ def softphone_shows_verified(agent, caller, steps, desktop, personas, cti, journ
                  [step for step in context.path if step in wanted])
 
 
-@then(parsers.re(r"(?P<agent>\w+)'s softphone shows the caller as unverified"
+@then(parsers.re(rf"(?P<agent>{ACTOR})'s softphone shows the caller as unverified"
                  r"(?P<unavailable> because the account check was unavailable)?$"))
 def softphone_shows_unverified(agent, unavailable, desktop, cti, journey):
     """In the agent's softphone IVR panel: the caller is shown as unverified. The CTI call carries why: the
@@ -243,7 +244,7 @@ def softphone_shows_unverified(agent, unavailable, desktop, cti, journey):
                  "the CTI", context.lookup)
 
 
-@then(parsers.parse('{agent}\'s softphone shows the reason "{reason}"'))
+@then(phrase('{agent:Actor}\'s softphone shows the reason "{reason}"'))
 def softphone_shows_reason(agent, reason, desktop, cti, journey):
     """In the agent's softphone IVR panel: the reason for the call the IVR gathered (e.g. "Pending payment");
     the CTI call carries the same reason."""
@@ -251,7 +252,7 @@ def softphone_shows_reason(agent, reason, desktop, cti, journey):
     expect_value("the reason for the call", reason, "the CTI", _cti_context(cti, journey).reason)
 
 
-@then(parsers.parse('{agent}\'s softphone shows that the caller said "{words}"'))
+@then(phrase('{agent:Actor}\'s softphone shows that the caller said "{words}"'))
 def softphone_shows_speech(agent, words, desktop, cti, journey):
     """In the agent's softphone IVR panel: what the caller said to the IVR (several utterances are joined
     with " / "); the CTI call carries the same words."""
@@ -259,7 +260,7 @@ def softphone_shows_speech(agent, words, desktop, cti, journey):
     expect_value("what the caller said to the IVR", words, "the CTI", _cti_context(cti, journey).caller_said)
 
 
-@then(parsers.parse('the CTI call carries {caller}\'s verified account, the IVR path and the reason "{reason}"'))
+@then(phrase('the CTI call carries {caller:Persona}\'s verified account, the IVR path and the reason "{reason}"'))
 def cti_call_verified(caller, reason, cti, journey, personas):
     """Checks the CTI call carries the caller's account number marked verified, the reason for the call, and
     an IVR path that includes "Account verified"."""
@@ -277,7 +278,7 @@ def cti_call_unverified(cti, journey):
                  (context.verified, "Account verified" in context.path))
 
 
-@then(parsers.parse('the CRM call log for {caller} keeps the transcript "{words}" and the IVR path'))
+@then(phrase('the CRM call log for {caller:Persona} keeps the transcript "{words}" and the IVR path'))
 def crm_keeps_transcript(caller, words, crm, journey, personas):
     """Waits until the CRM's call log of the call is completed, then checks it belongs to the caller's contact
     and keeps what the caller said to the IVR and the IVR path."""
@@ -291,7 +292,7 @@ def crm_keeps_transcript(caller, words, crm, journey, personas):
     expect_value(f"whether the CRM call log of call {call_id} keeps the IVR path", True, "the CRM", bool(context.path))
 
 
-@then(parsers.parse('{caller}\'s timeline in the console shows that the caller said "{words}"'))
+@then(phrase('{caller:Persona}\'s timeline in the console shows that the caller said "{words}"'))
 def timeline_shows_speech(caller, words, desktop, journey, crm, personas):
     """On the console's contact record: the timeline shows "Caller said: “<words>”"; the CRM has a call log
     of the contact that keeps those words."""
@@ -302,7 +303,7 @@ def timeline_shows_speech(caller, words, desktop, journey, crm, personas):
                              f"the CRM call logs keep {said or 'no IVR context'}")
 
 
-@then(parsers.re(r"the CTI has a callback for (?P<caller>\w+) on the (?P<queue>\w+) queue due at (?P<time>\d\d:\d\d) "
+@then(parsers.re(rf"the CTI has a callback for (?P<caller>{PERSONA}) on the (?P<queue>\w+) queue due at (?P<time>\d\d:\d\d) "
                  r"on (?P<day>\w+)$"))
 @needs("callbacks", "clock")
 def cti_has_callback(caller, queue, time, day, cti, journey, personas, business_time):

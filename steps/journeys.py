@@ -7,6 +7,7 @@ from allure_commons.types import AttachmentType
 from pytest_bdd import parsers, then
 
 from deskcheck.capabilities import needs
+from deskcheck.names import phrase
 from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
 from fixtures.reporting import soft_attach
@@ -22,7 +23,7 @@ def _systems(text: str) -> list[str]:
     return [SYSTEMS[name] for name in names]
 
 
-@then(parsers.parse("{customer}'s record shows the ticket \"{subject}\""))
+@then(phrase("{customer:Persona}'s record shows the ticket \"{subject}\""))
 @needs("helpdesk")
 def record_shows_ticket(customer, subject, desktop, journey, crm, personas):
     """On the console's contact record of the agent at the desk: the scenario's helpdesk ticket is listed.

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pytest_bdd import given, parsers, then, when
 
 from deskcheck.capabilities import needs
+from deskcheck.names import ACTOR, PERSONA
 from deskcheck.ports import Refused
 from deskcheck.records import FormSubmission
 from fixtures.agreement import expect_agreement, expect_value
@@ -47,7 +48,7 @@ def customer_in_nurture(name, nurture, marketing_sync):
     marketing_sync.marketing.send_email(contact.id, f"{nurture}: welcome", campaign.id)
 
 
-@given(parsers.re(r'(?P<first>\w+) is in the "(?P<nurture>[^"]+)" nurture'))
+@given(parsers.re(rf'(?P<first>{PERSONA}) is in the "(?P<nurture>[^"]+)" nurture'))
 @needs("marketing")
 def synced_customer_in_nurture(first, nurture, marketing_sync):
     """Set-up in marketing: enrols the (already synced) customer in a new nurture of that name."""
@@ -69,7 +70,7 @@ def webinar_open(name, marketing_sync):
     marketing_sync.campaign(name, "webinar")
 
 
-@when(parsers.re(r'marketing is asked to enrol (?P<first>\w+) in "(?P<nurture>[^"]+)" before \w+ exists'))
+@when(parsers.re(rf'marketing is asked to enrol (?P<first>{PERSONA}) in "(?P<nurture>[^"]+)" before (?P=first) exists$'))
 @needs("marketing")
 def enrol_before_exists(first, nurture, marketing_sync):
     """In marketing: enrols the prospect, known only by a new email address, in the nurture before any
@@ -80,7 +81,7 @@ def enrol_before_exists(first, nurture, marketing_sync):
     marketing_sync.enrolment = marketing_sync.marketing.enrol(marketing_sync.campaigns[nurture].id, email=email)
 
 
-@then(parsers.re(r'(?P<first>\w+)\'s enrolment in "(?P<nurture>[^"]+)" is waiting'))
+@then(parsers.re(rf'(?P<first>{PERSONA})\'s enrolment in "(?P<nurture>[^"]+)" is waiting'))
 @needs("marketing")
 def enrolment_waiting(first, nurture, marketing_sync):
     """Checks marketing answered the enrolment as waiting, and that the nurture has exactly one member:
@@ -92,7 +93,7 @@ def enrolment_waiting(first, nurture, marketing_sync):
                  [(m.status, m.contact_id) for m in campaign.members])
 
 
-@then(parsers.re(r'(?P<first>\w+) is enrolled in "(?P<nurture>[^"]+)" after his contact was created'))
+@then(parsers.re(rf'(?P<first>{PERSONA}) is enrolled in "(?P<nurture>[^"]+)" after his contact was created'))
 @needs("marketing")
 def enrolled_after_creation(first, nurture, marketing_sync):
     """Checks the nurture's only member is now the customer's marketing contact, enrolled, and that the
@@ -109,21 +110,21 @@ def enrolled_after_creation(first, nurture, marketing_sync):
 
 # --- emails, unsubscribes, forms --------------------------------------------------------------------
 
-@when(parsers.re(r"marketing sends (?P<first>\w+) the email \"(?P<subject>[^\"]+)\""))
+@when(parsers.re(rf"marketing sends (?P<first>{PERSONA}) the email \"(?P<subject>[^\"]+)\""))
 @needs("marketing")
 def marketing_sends_email(first, subject, marketing_sync):
     """In marketing: sends the customer an email with that subject (outside any campaign)."""
     marketing_sync.marketing.send_email(marketing_sync.in_marketing(first).id, subject)
 
 
-@when(parsers.re(r"(?P<first>\w+) unsubscribes from marketing email"))
+@when(parsers.re(rf"(?P<first>{PERSONA}) unsubscribes from marketing email"))
 @needs("marketing")
 def unsubscribes(first, marketing_sync):
     """In marketing: the customer unsubscribes from marketing email (a consent change taken by marketing)."""
     marketing_sync.marketing.unsubscribe(marketing_sync.in_marketing(first).id)
 
 
-@then(parsers.re(r"the CRM timeline shows the marketing email \"(?P<subject>[^\"]+)\" for (?P<first>\w+)"))
+@then(parsers.re(rf"the CRM timeline shows the marketing email \"(?P<subject>[^\"]+)\" for (?P<first>{PERSONA})"))
 def crm_timeline_email(subject, first, personas, crm):
     """Checks the customer's CRM timeline has the email with that subject exactly once, as an outbound
     email logged by marketing."""
@@ -199,21 +200,21 @@ def score_trigger(name, threshold, refire, marketing_sync):
         f"{name} {uuid.uuid4().hex[:6]}", int(threshold), refire_on_recross=refire == "fires again")
 
 
-@given(parsers.re(r"(?P<first>\w+)'s lead score is (?P<score>\d+)$"))
+@given(parsers.re(rf"(?P<first>{PERSONA})'s lead score is (?P<score>\d+)$"))
 @needs("marketing")
 def lead_score_is(first, score, marketing_sync):
     """Set-up in marketing: sets the customer's lead score to that number."""
     marketing_sync.marketing.set_score(marketing_sync.in_marketing(first).id, int(score))
 
 
-@when(parsers.re(r"(?P<first>\w+)'s lead score changes by (?P<delta>-?\d+)$"))
+@when(parsers.re(rf"(?P<first>{PERSONA})'s lead score changes by (?P<delta>-?\d+)$"))
 @needs("marketing")
 def lead_score_changes(first, delta, marketing_sync):
     """In marketing: moves the customer's lead score up (or down, with a minus sign) by that many points."""
     marketing_sync.marketing.change_score(marketing_sync.in_marketing(first).id, int(delta))
 
 
-@then(parsers.re(r'the "(?P<name>[^"]+)" trigger has fired (?P<times>0 times|once|twice) for (?P<first>\w+)'))
+@then(parsers.re(rf'the "(?P<name>[^"]+)" trigger has fired (?P<times>0 times|once|twice) for (?P<first>{PERSONA})'))
 @needs("marketing")
 def trigger_fired(name, times, first, marketing_sync):
     """Checks how many times the trigger fired for the customer: "0 times", "once" or "twice"."""
@@ -223,7 +224,7 @@ def trigger_fired(name, times, first, marketing_sync):
                  "marketing", trigger.times_fired_for(contact_id))
 
 
-@then(parsers.re(r"the CRM shows (?P<first>\w+)'s lead score as (?P<score>\d+) and stage \"(?P<stage>[^\"]*)\""))
+@then(parsers.re(rf"the CRM shows (?P<first>{PERSONA})'s lead score as (?P<score>\d+) and stage \"(?P<stage>[^\"]*)\""))
 @needs("marketing", "clock")
 def crm_shows_score(first, score, stage, marketing_sync, controls):
     """Lets one sync interval pass on the clock, then waits until the customer's CRM contact has that
@@ -242,18 +243,6 @@ def crm_shows_score(first, score, stage, marketing_sync, controls):
 
 # --- the agent desktop ------------------------------------------------------------------------------
 
-@when(parsers.re(r"(?P<agent>\w+) opens (?P<first>\w+)'s record in the console"))
-def agent_opens_record(agent, first, desktop, personas, journey):
-    """In the agent's CRM console: searches the customer by phone number, opens their contact record from
-    the results and waits until it shows the customer's name."""
-    persona = personas[first]
-    console = desktop.console(agent)
-    console.search(persona.phone[-7:])  # the number: names may repeat
-    console.open_search_result(persona.full_name)
-    console.contact_record.expect_contact(persona.full_name)
-    journey.notes["open_record"] = first
-
-
 @then(parsers.re(r'the console timeline shows the marketing email "(?P<subject>[^"]+)"'))
 def console_timeline_email(subject, desktop, journey, personas, crm):
     """On the contact record open in the console: the timeline shows the marketing email with that
@@ -264,7 +253,7 @@ def console_timeline_email(subject, desktop, journey, personas, crm):
     expect_value(f"the emails {subject!r} on {first}'s record", 1, "the CRM", len(logged))
 
 
-@then(parsers.re(r'the console shows "(?P<flag>Do not email|Do not call)" for (?P<first>\w+)'))
+@then(parsers.re(rf'the console shows "(?P<flag>Do not email|Do not call)" for (?P<first>{PERSONA})'))
 def console_shows_flag(flag, first, desktop, journey, personas, crm):
     """On the contact record open in the console: the consent flag ("Do not email" or "Do not call") is
     shown; the CRM contact has the flag set (email opt-out or do-not-call)."""
@@ -274,7 +263,7 @@ def console_shows_flag(flag, first, desktop, journey, personas, crm):
     expect_value(f"{first}'s {flag!r} flag", True, "the CRM", shown)
 
 
-@then(parsers.re(r"(?P<agent>\w+) cannot email (?P<first>\w+) from the console"))
+@then(parsers.re(rf"(?P<agent>{ACTOR}) cannot email (?P<first>{PERSONA}) from the console"))
 def cannot_email(agent, first, desktop, personas, crm):
     """On the contact record open in the agent's console: emailing is blocked. The CRM itself refuses an
     email to the customer ("Do not email"), and the customer's CRM timeline has no email other than
@@ -288,7 +277,7 @@ def cannot_email(agent, first, desktop, personas, crm):
     expect_value(f"emails to {first} not sent by marketing", [], "the CRM", sent)
 
 
-@then(parsers.re(r"(?P<agent>\w+) cannot call (?P<first>\w+) from the console"))
+@then(parsers.re(rf"(?P<agent>{ACTOR}) cannot call (?P<first>{PERSONA}) from the console"))
 def cannot_call(agent, first, desktop, actors, personas, cti):
     """On the contact record open in the agent's console: the Call button is blocked. The CTI itself
     refuses the agent's call to the customer's number ("do-not-call") and has no call of the agent to it."""
@@ -302,8 +291,8 @@ def cannot_call(agent, first, desktop, actors, personas, cti):
 
 # --- parallel journeys ------------------------------------------------------------------------------
 
-@when(parsers.re(r'at the same time the nurture emails (?P<first>\w+) "(?P<subject>[^"]+)", \w+ registers for '
-                 r'"(?P<webinar>[^"]+)" and sales logs a call with \w+'))
+@when(parsers.re(rf'at the same time the nurture emails (?P<first>{PERSONA}) "(?P<subject>[^"]+)", (?P=first) registers '
+                 r'for "(?P<webinar>[^"]+)" and sales logs a call with (?P=first)$'))
 @needs("marketing")
 def parallel_touches(first, subject, webinar, marketing_sync):
     """At the same moment: the scenario's nurture emails the customer with that subject (marketing), the
@@ -325,7 +314,7 @@ def parallel_touches(first, subject, webinar, marketing_sync):
     marketing_sync.journey = [subject, form.form, campaign.name, call_id]
 
 
-@when(parsers.re(r'a minute later the nurture emails (?P<first>\w+) "(?P<subject>[^"]+)" while the scheduled sync runs'))
+@when(parsers.re(rf'a minute later the nurture emails (?P<first>{PERSONA}) "(?P<subject>[^"]+)" while the scheduled sync runs'))
 @needs("marketing", "clock")
 def email_during_sync(first, subject, marketing_sync, controls):
     """Lets a minute pass on the clock, then the nurture emails the customer with that subject while a sync
@@ -339,7 +328,7 @@ def email_during_sync(first, subject, marketing_sync, controls):
     marketing_sync.journey.append(subject)
 
 
-@then(parsers.re(r"the CRM timeline has each of (?P<first>\w+)'s activities once, in the order they happened"))
+@then(parsers.re(rf"the CRM timeline has each of (?P<first>{PERSONA})'s activities once, in the order they happened"))
 @needs("marketing")
 def timeline_once_in_order(first, marketing_sync):
     """Checks the customer's CRM timeline holds every touch of the scenario exactly once (the emails, the
@@ -354,7 +343,7 @@ def timeline_once_in_order(first, marketing_sync):
                              + "; ".join(f"{label} at {at}" for label, at in zip(labels, times)))
 
 
-@then(parsers.re(r'marketing has one contact for (?P<first>\w+), in "(?P<one>[^"]+)" and "(?P<two>[^"]+)"'))
+@then(parsers.re(rf'marketing has one contact for (?P<first>{PERSONA}), in "(?P<one>[^"]+)" and "(?P<two>[^"]+)"'))
 @needs("marketing")
 def one_contact_two_campaigns(first, one, two, marketing_sync):
     """Checks marketing has exactly one contact with the customer's email, linked to their CRM contact,

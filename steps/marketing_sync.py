@@ -13,6 +13,7 @@ import uuid
 from pytest_bdd import given, parsers, then, when
 
 from deskcheck.capabilities import needs
+from deskcheck.names import PERSONA
 from fixtures.agreement import expect_agreement, expect_value
 from fixtures.eventually import eventually
 from fixtures.marketing import synthetic_contacts
@@ -63,12 +64,13 @@ def customer_synced(name, marketing_sync):
     marketing_sync.synced_customer(name)
 
 
-@given(parsers.re(r'a file of (?P<count>\d+) (?:synthetic )?contacts with .+'), target_fixture="import_rows")
-def import_file(count):
+@given(parsers.re(r'a file of (?P<count>\d+) (?:synthetic )?contacts with (?P<contents>.+)'), target_fixture="import_rows")
+def import_file(count, contents):
     """Set-up: a contact file of that many synthetic people (made up, not real), with accents,
     apostrophes, non-Latin scripts, 100-character surnames, phone numbers typed in several countries'
-    styles and industries typed freely. Each row knows the E.164 number and industry picklist value it
-    must end up with. Nothing is imported yet."""
+    styles and industries typed freely, whatever the line says after "with" (those words are for the
+    reader). Each row knows the E.164 number and industry picklist value it must end up with. Nothing is
+    imported yet."""
     return synthetic_contacts(int(count))
 
 
@@ -130,7 +132,7 @@ def retry_interval_passes(marketing_sync, controls):
 
 # --- touchpoint actions -----------------------------------------------------------------------------
 
-@when(parsers.re(r"(?P<first>\w+) is added to the CRM$"))
+@when(parsers.re(rf"(?P<first>{PERSONA}) is added to the CRM$"))
 @needs("marketing")
 def added_to_crm(first, marketing_sync):
     """In the CRM: creates the prospect with that first name as a contact (with the email an earlier
@@ -138,7 +140,7 @@ def added_to_crm(first, marketing_sync):
     marketing_sync.add_to_crm(marketing_sync.prospect(first))
 
 
-@when(parsers.re(r"(?P<first>\w+)'s email changes in the CRM and later in marketing"))
+@when(parsers.re(rf"(?P<first>{PERSONA})'s email changes in the CRM and later in marketing"))
 @needs("marketing", "clock")
 def email_changes_both_sides(first, marketing_sync, controls):
     """Changes the customer's email in the CRM, lets a minute pass on the clock, then changes it to
@@ -158,7 +160,7 @@ def email_changes_both_sides(first, marketing_sync, controls):
     marketing_sync.newer_email = newer
 
 
-@when(parsers.re(r"(?P<first>\w+) is deleted from the CRM"))
+@when(parsers.re(rf"(?P<first>{PERSONA}) is deleted from the CRM"))
 def deleted_from_crm(first, personas, crm):
     """In the CRM: deletes the customer's contact (the CRM keeps it as deleted)."""
     crm.delete_contact(personas[first].id)
@@ -174,20 +176,20 @@ def file_imported(import_rows, marketing_sync):
         raise AssertionError(f"marketing should create all {len(import_rows)} rows: {result.describe()}")
 
 
-@when(parsers.re(r"(?P<first>\w+)'s industry is typed as \"(?P<text>[^\"]+)\" in the CRM"))
+@when(parsers.re(rf"(?P<first>{PERSONA})'s industry is typed as \"(?P<text>[^\"]+)\" in the CRM"))
 def industry_typed(first, text, personas, crm):
     """In the CRM: types the text (any letter case, e.g. "rETAIL") into the customer's free-text industry field."""
     crm.update_contact(personas[first].id, industry=text)
 
 
-@when(parsers.re(r"(?P<first>\w+) sets do not call in marketing"))
+@when(parsers.re(rf"(?P<first>{PERSONA}) sets do not call in marketing"))
 @needs("marketing")
 def do_not_call_in_marketing(first, marketing_sync):
     """In marketing: sets the customer's do-not-call flag (a consent change taken by marketing)."""
     marketing_sync.marketing.update_contact(marketing_sync.in_marketing(first).id, do_not_call=True)
 
 
-@when(parsers.re(r"(?P<first>\w+)'s phone number changes in the CRM"))
+@when(parsers.re(rf"(?P<first>{PERSONA})'s phone number changes in the CRM"))
 def phone_changes_in_crm(first, personas, crm):
     """In the CRM: gives the customer a new phone number (no sync runs yet)."""
     crm.update_contact(personas[first].id, phone=fresh_number())
@@ -195,7 +197,7 @@ def phone_changes_in_crm(first, personas, crm):
 
 # --- touchpoint outcomes ----------------------------------------------------------------------------
 
-@then(parsers.re(r"(?P<first>\w+) appears in marketing within (?P<minutes>\d+) minutes"))
+@then(parsers.re(rf"(?P<first>{PERSONA}) appears in marketing within (?P<minutes>\d+) minutes"))
 @needs("marketing")
 def appears_within(first, minutes, marketing_sync):
     """Checks the sync settings run the CRM -> marketing sync at least that often, and that marketing has
@@ -207,7 +209,7 @@ def appears_within(first, minutes, marketing_sync):
                  "marketing", (contact.first_name, contact.last_name, contact.phone))
 
 
-@then(parsers.re(r"both systems keep (?P<first>\w+)'s newer email from marketing"))
+@then(parsers.re(rf"both systems keep (?P<first>{PERSONA})'s newer email from marketing"))
 @needs("marketing")
 def newer_email_kept(first, marketing_sync):
     """Checks the CRM and marketing both hold the email last set in marketing (the newer change won)."""
@@ -216,7 +218,7 @@ def newer_email_kept(first, marketing_sync):
                       "marketing": marketing_sync.in_marketing(first).email})
 
 
-@then(parsers.re(r"(?P<first>\w+) is inactive in marketing, out of the nurture, her history kept"))
+@then(parsers.re(rf"(?P<first>{PERSONA}) is inactive in marketing, out of the nurture, her history kept"))
 @needs("marketing")
 def inactive_history_kept(first, marketing_sync):
     """Checks marketing keeps the customer as inactive (not erased), removed from the one nurture they
@@ -256,7 +258,7 @@ def import_arrives_intact(count, import_rows, marketing_sync):
         raise AssertionError(f"{len(broken)} contacts changed on the way to the CRM, e.g. " + "; ".join(broken[:3]))
 
 
-@then(parsers.re(r"marketing shows (?P<first>\w+)'s industry as the picklist value \"(?P<value>[^\"]+)\""))
+@then(parsers.re(rf"marketing shows (?P<first>{PERSONA})'s industry as the picklist value \"(?P<value>[^\"]+)\""))
 @needs("marketing")
 def industry_picklist(first, value, marketing_sync):
     """Checks marketing holds the customer's industry as that picklist value, and that every industry
@@ -355,7 +357,7 @@ def retry_succeeded(marketing_sync):
                              f"{_jobs_described(later)}")
 
 
-@then(parsers.re(r"the CRM has (?P<first>\w+) on the do-not-call list"))
+@then(parsers.re(rf"the CRM has (?P<first>{PERSONA}) on the do-not-call list"))
 def crm_do_not_call(first, personas, crm):
     """Checks the customer's CRM contact has the do-not-call flag set."""
     expect_value(f"whether {first} is on the do-not-call list", True, "the CRM", crm.contact(personas[first].id).do_not_call)
@@ -370,7 +372,7 @@ def second_sync_idle(marketing_sync):
     expect_value(f"what sync run {job.id} changed (an update loop?)", {}, "marketing", job.stats.changes())
 
 
-@then(parsers.re(r'the reconciliation report names the field "(?P<field>[^"]+)" for (?P<first>\w+)'))
+@then(parsers.re(rf'the reconciliation report names the field "(?P<field>[^"]+)" for (?P<first>{PERSONA})'))
 @needs("marketing")
 def report_names_field(field, first, marketing_sync):
     """Reconciles the scenario's records between the CRM and marketing: the report must show exactly one

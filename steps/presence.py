@@ -4,6 +4,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from deskcheck.capabilities import needs
+from deskcheck.names import ACTOR, phrase
 from fixtures.eventually import eventually
 from pages.softphone import state_label
 from steps._agents import expect_agent
@@ -21,33 +22,35 @@ def _expect_crm_presence(crm, actors, agent: str, status: str, source: str | Non
                       describe=lambda p: p.describe() + (f", set from the {p.source.upper()}" if p.source else ""))
 
 
-@when(parsers.parse('{agent} chooses "{choice}" in the softphone presence menu'))
+@when(phrase('{agent:Actor} chooses "{choice}" in the softphone presence menu'))
 def agent_chooses_presence(agent, choice, desktop):
     """In the agent's softphone presence menu: picks a state ("Available", "Break", "Lunch", "Training",
     "Offline", ...). During a call the choice is queued for after the wrap-up."""
     desktop.console(agent).softphone.presence.choose(choice)
 
 
-@when(parsers.parse('{agent} sets her CRM presence to "{status}"'))
+@when(phrase('{agent:Actor} sets her CRM presence to "{status}"'))
 def agent_sets_crm_presence(agent, status, desktop):
     """In the agent's CRM console (outside the softphone): sets the CRM presence to "Online", "Busy" or
     "Offline"."""
     desktop.console(agent).set_crm_presence(status)
 
 
-@when(parsers.parse("{agent} signs out of the console"))
+@when(phrase("{agent:Actor} signs out of the console"))
 def agent_signs_out(agent, desktop):
     """In the agent's CRM console: signs out (the CRM sets the agent Offline)."""
     desktop.console(agent).sign_out()
 
 
-@given(parsers.parse("{agent} has the console open in a second tab"))
+@given(phrase("{agent:Actor} has the console open in a second tab"))
+@when(phrase("{agent:Actor} opens the console in a second tab"))
 def second_tab(agent, desktop):
-    """Set-up: opens the agent's CRM console in a second browser tab, signed in as the same user."""
+    """Opens the agent's CRM console in a second browser tab, signed in as the same user (as a Given before
+    the scenario's events, as a When mid-scenario); "both tabs" in later steps means these two."""
     desktop.console(agent, tab=1)
 
 
-@then(parsers.parse('the console shows {agent}\'s CRM presence as "{status}"'))
+@then(phrase('the console shows {agent:Actor}\'s CRM presence as "{status}"'))
 def console_shows_crm_presence(agent, status, desktop, crm, actors):
     """On the agent's CRM console: the CRM presence reads as given ("Online", "Busy", "Offline"); the
     CRM has the same presence for the agent."""
@@ -55,14 +58,14 @@ def console_shows_crm_presence(agent, status, desktop, crm, actors):
     _expect_crm_presence(crm, actors, agent, status)
 
 
-@then(parsers.re(r'the CRM has (?P<agent>\w+)\'s presence as "(?P<status>\w+)" set from the (?P<source>CTI|CRM)$'))
+@then(parsers.re(rf'the CRM has (?P<agent>{ACTOR})\'s presence as "(?P<status>\w+)" set from the (?P<source>CTI|CRM)$'))
 def crm_presence_from(agent, status, source, crm, actors):
     """Checks the CRM has the agent's presence as given ("Online", "Busy", "Offline"), and that the
     change came from the CTI (the softphone) or from the CRM itself, as given."""
     _expect_crm_presence(crm, actors, agent, status, SOURCES[source])
 
 
-@then(parsers.parse('the supervisor board shows {agent} as "{state}"'))
+@then(phrase('the supervisor board shows {agent:Actor} as "{state:Quoted}"'))
 def board_shows_state(agent, state, board, actors, cti):
     """On the supervisor board: the agent's row shows the state as the softphone words it ("Offline",
     "Not ready (Break)", ...); the CTI has the agent in that state."""
@@ -71,7 +74,7 @@ def board_shows_state(agent, state, board, actors, cti):
     expect_agent(cti, actors, agent, repr(state), lambda a: state_label(a.state, a.reason) == state)
 
 
-@then(parsers.parse('the supervisor board shows {agent} as "{state}" with {caller}\'s number on "{queue}"'))
+@then(phrase('the supervisor board shows {agent:Actor} as "{state}" with {caller:Persona}\'s number on "{queue}"'))
 def board_shows_call(agent, state, caller, queue, board, actors, personas, cti, journey):
     """On the supervisor board: the agent's row shows the state (e.g. "On call") and the call, as the
     caller's number and the queue. The CTI has the agent in that state, on the scenario's call."""
@@ -83,7 +86,7 @@ def board_shows_call(agent, state, caller, queue, board, actors, personas, cti, 
                   lambda a: state_label(a.state, a.reason) == state and a.current_call_id == call_id)
 
 
-@then(parsers.re(r'the CTI has (?P<agent>\w+) "(?P<state>[A-Z_]+)" changed from the (?P<source>CTI|CRM)$'))
+@then(parsers.re(rf'the CTI has (?P<agent>{ACTOR}) "(?P<state>[A-Z_]+)" changed from the (?P<source>CTI|CRM)$'))
 @needs("event_stream")
 def cti_state_from(agent, state, source, cti, actors, events):
     """Checks the CTI has the agent in the given state (AVAILABLE, NOT_READY, OFFLINE, ...) and that it
@@ -93,7 +96,7 @@ def cti_state_from(agent, state, source, cti, actors, events):
                     source=SOURCES[source])
 
 
-@then(parsers.parse('{agent}\'s softphone shows the state "{state}" with "{next_state}" next'))
+@then(phrase('{agent:Actor}\'s softphone shows the state "{state}" with "{next_state}" next'))
 def softphone_shows_queued(agent, state, next_state, desktop, cti, actors):
     """In the agent's softphone: the current state (e.g. "On call") and the state queued for after the
     call (e.g. "Lunch", "Offline"). The CTI has the agent with a state queued next."""
@@ -104,7 +107,7 @@ def softphone_shows_queued(agent, state, next_state, desktop, cti, actors):
                   lambda a: state_label(a.state, a.reason) == state and a.next_state is not None)
 
 
-@then(parsers.parse('the CTI has {agent} "{state}" with "{next_state}" queued next'))
+@then(phrase('the CTI has {agent:Actor} "{state}" with "{next_state}" queued next'))
 def cti_next_state(agent, state, next_state, cti, actors):
     """Checks the CTI has the agent in the state (e.g. ON_INTERACTION) with the next state queued (e.g.
     NOT_READY), in the CTI's state names."""
@@ -112,7 +115,7 @@ def cti_next_state(agent, state, next_state, cti, actors):
                   lambda a: (a.state, a.next_state) == (state, next_state))
 
 
-@then(parsers.parse('both of {agent}\'s tabs show the state "{state}" and the CRM presence "{status}"'))
+@then(phrase('both of {agent:Actor}\'s tabs show the state "{state}" and the CRM presence "{status}"'))
 def both_tabs_in_step(agent, state, status, desktop, crm, actors):
     """In both of the agent's console tabs: the softphone state and the CRM presence read as given; the
     CRM has the agent's presence as given."""
@@ -133,7 +136,7 @@ def _changes_in_order(events, type: str, system: str, fields: tuple[str, str], u
                              f"it announced: {seen}")
 
 
-@then(parsers.parse('the CTI emitted {agent}\'s state changes "{first}" from "{first_source}" '
+@then(phrase('the CTI emitted {agent:Actor}\'s state changes "{first}" from "{first_source}" '
                     'then "{second}" from "{second_source}"'))
 @needs("event_stream")
 def cti_emitted_state_changes(agent, first, first_source, second, second_source, events, actors):
@@ -146,7 +149,7 @@ def cti_emitted_state_changes(agent, first, first_source, second, second_source,
                       [(first, first_source), (second, second_source)])
 
 
-@then(parsers.parse('the CRM emitted {agent}\'s presence changes "{first}" from "{first_source}" '
+@then(phrase('the CRM emitted {agent:Actor}\'s presence changes "{first}" from "{first_source}" '
                     'then "{second}" from "{second_source}"'))
 @needs("event_stream")
 def crm_emitted_presence_changes(agent, first, first_source, second, second_source, events, actors):

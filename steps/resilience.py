@@ -5,6 +5,7 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from deskcheck.capabilities import needs
+from deskcheck.names import ACTOR, phrase
 from fixtures.agreement import expect_value
 from fixtures.concurrency import at_the_same_moment
 from fixtures.eventually import eventually
@@ -56,7 +57,7 @@ def crm_recovers(backend_faults):
 
 # --- browser faults (request routing in the agent's browser) -----------------------------------------
 
-@given(parsers.re(r"the (?P<service>screen pop|call control) requests from (?P<agent>\w+)'s (?:console|softphone) "
+@given(parsers.re(rf"the (?P<service>screen pop|call control) requests from (?P<agent>{ACTOR})'s (?:console|softphone) "
                   r"(?P<failure>fail with a server error|cannot reach the server|come back garbled|hang)$"))
 def desktop_requests_fail(service, agent, failure, browser_faults):
     """In the agent's own browser (no help from the servers): the console's screen pop requests, or the
@@ -65,7 +66,7 @@ def desktop_requests_fail(service, agent, failure, browser_faults):
     browser_faults.inject(agent, BROWSER_SERVICES[service], BROWSER_FAILURES[failure])
 
 
-@when(parsers.parse("{agent}'s network recovers"))
+@when(phrase("{agent:Actor}'s network recovers"))
 def network_recovers(agent, browser_faults):
     """Takes every fault out of the agents' browsers; requests still held go on to the server."""
     browser_faults.clear()
@@ -81,7 +82,7 @@ def held_answers_arrive(browser_faults):
 
 # --- screen pop -----------------------------------------------------------------------------------
 
-@then(parsers.parse("{agent}'s console says the screen pop failed and offers a retry"))
+@then(phrase("{agent:Actor}'s console says the screen pop failed and offers a retry"))
 def console_says_pop_failed(agent, desktop, cti, actors, journey):
     """In the agent's console: the screen pop panel says the pop failed and offers a Retry button; the
     failed pop does not hold up the call: the CTI still has it offered (ringing) to the agent."""
@@ -91,7 +92,7 @@ def console_says_pop_failed(agent, desktop, cti, actors, journey):
                  ("offered", actors.user(agent).username), "the CTI", (call.state, call.agent))
 
 
-@when(parsers.parse("{agent} retries the screen pop"))
+@when(phrase("{agent:Actor} retries the screen pop"))
 def retry_pop(agent, desktop):
     """In the agent's console: presses Retry on the failed screen pop."""
     desktop.console(agent).screen_pop.retry()
@@ -107,7 +108,7 @@ def crm_has_no_pop(crm, journey):
                  "; ".join(p.describe() for p in pops) or "none")
 
 
-@then(parsers.parse("the CRM recorded one screen pop of the call for {agent}"))
+@then(phrase("the CRM recorded one screen pop of the call for {agent:Actor}"))
 @needs("screen_pop_audit", "event_stream")
 def crm_recorded_one_pop(agent, crm, actors, journey, events):
     """Waits until the CRM has recorded a screen pop of the scenario's call; checks exactly one is the
@@ -171,8 +172,8 @@ def tokens_renewed(crm, cti, actors, journey):
 
 # --- the softphone's event stream -----------------------------------------------------------------------
 
-@given(parsers.parse("{agent}'s softphone loses its connection to the telephony events"))
-@when(parsers.parse("{agent}'s softphone loses its connection to the telephony events"))
+@given(phrase("{agent:Actor}'s softphone loses its connection to the telephony events"))
+@when(phrase("{agent:Actor}'s softphone loses its connection to the telephony events"))
 @needs("backend_faults")
 def stream_drops(agent, browser_faults, backend_faults):
     """The CTI drops the agent's softphone's open event stream, and the agent's browser cannot reconnect
@@ -191,13 +192,13 @@ def stream_comes_back(browser_faults):
 
 # --- call controls --------------------------------------------------------------------------------------
 
-@when(parsers.parse("{agent} tries to put the call on hold"))
+@when(phrase("{agent:Actor} tries to put the call on hold"))
 def try_hold(agent, desktop):
     """In the agent's softphone: presses Hold, without waiting for the call to show on hold."""
     desktop.console(agent).softphone.try_to_hold()
 
 
-@then(parsers.parse("{agent}'s softphone says the action failed"))
+@then(phrase("{agent:Actor}'s softphone says the action failed"))
 def action_failed(agent, desktop, cti, journey):
     """In the agent's softphone: a message says the action failed; the CTI has the call as it was:
     connected and not on hold."""
@@ -209,10 +210,11 @@ def action_failed(agent, desktop, cti, journey):
 
 # --- simultaneous changes -----------------------------------------------------------------------------
 
-@given(parsers.parse("{first} and {second} both have {customer}'s contact record open"))
+@given(phrase("{first:Actor} and {second:Actor} both have {customer:Persona}'s contact record open"))
+@when(phrase("{first:Actor} and {second:Actor} both open {customer:Persona}'s contact record"))
 def both_open_record(first, second, customer, desktop, personas):
-    """Set-up: in each of the two agents' consoles, searches the customer's number and opens their
-    contact record from the results."""
+    """In each of the two agents' consoles: searches the customer's number and opens their contact record
+    from the results (a Given for the set-up; the When form does the same mid-scenario)."""
     name, phone = personas[customer].full_name, personas[customer].phone
     for agent in (first, second):
         console = desktop.console(agent)
@@ -227,7 +229,7 @@ def _as_agent(crm, actors, agent):
     return crm.as_user(user.username, user.password)
 
 
-@when(parsers.parse("{first} and {second} change {customer}'s email at the same moment"))
+@when(phrase("{first:Actor} and {second:Actor} change {customer:Persona}'s email at the same moment"))
 def both_change_email(first, second, customer, crm, actors, personas, journey):
     """Each agent, signed in to the CRM as themselves, writes a different email address on the customer's
     contact at the same moment."""
@@ -240,7 +242,7 @@ def both_change_email(first, second, customer, crm, actors, personas, journey):
     journey.notes["contact_id"] = contact_id
 
 
-@when(parsers.parse("{first} changes {customer}'s email while {second} changes {customer2}'s account number"))
+@when(phrase("{first:Actor} changes {customer:Persona}'s email while {second:Actor} changes {customer2:Persona}'s account number"))
 def change_different_fields(first, customer, second, customer2, crm, actors, personas, journey):
     """At the same moment, signed in to the CRM as themselves: the first agent writes a new email on the
     customer's contact, the second a new account number on the same contact."""
@@ -253,7 +255,7 @@ def change_different_fields(first, customer, second, customer2, crm, actors, per
     journey.notes["agents"] = [first, second]
 
 
-@then(parsers.parse("both consoles and the CRM show the same email for {customer}, the last one written"))
+@then(phrase("both consoles and the CRM show the same email for {customer:Persona}, the last one written"))
 def same_email_everywhere(customer, crm, personas, desktop, journey):
     """Checks the CRM keeps one of the two emails written; both agents' consoles show that email on the
     customer's record, and the CRM still has it afterwards."""
@@ -277,7 +279,7 @@ def both_changes_recorded(events, journey):
     expect_value(f"the email changes of contact {contact_id} the CRM announced", 2, "the CRM's events", len(changes))
 
 
-@then(parsers.parse("both consoles and the CRM show both of {customer}'s new details"))
+@then(phrase("both consoles and the CRM show both of {customer:Persona}'s new details"))
 def both_details_everywhere(customer, crm, personas, desktop, journey):
     """Checks the CRM has both new details on the customer's contact (the email and the account number:
     neither change lost), and both agents' consoles show them."""
@@ -290,7 +292,7 @@ def both_details_everywhere(customer, crm, personas, desktop, journey):
             desktop.console(agent).contact_record.expect_field_value(label, value)
 
 
-@when(parsers.parse('{agent}\'s softphone asks for "{reason}" while the CRM sets her "{status}" at the same moment'))
+@when(phrase('{agent:Actor}\'s softphone asks for "{reason}" while the CRM sets her "{status}" at the same moment'))
 def presence_race(agent, reason, status, cti, crm, actors, journey):
     """At the same moment: the agent's softphone asks the CTI for Not ready with the reason (e.g.
     "Break"), and the CRM sets the agent's presence to the status (Online, Busy or Offline)."""
@@ -300,7 +302,7 @@ def presence_race(agent, reason, status, cti, crm, actors, journey):
     journey.notes["race"] = {"reason": reason, "status": status}
 
 
-@then(parsers.parse("{agent}'s softphone, console, the CTI and the CRM all agree on her last state"))
+@then(phrase("{agent:Actor}'s softphone, console, the CTI and the CRM all agree on her last state"))
 def presence_agrees(agent, cti, crm, actors, desktop, journey):
     """Waits until the CTI's state of the agent and the CRM's presence match (Available = Online, Not
     ready = Busy, Offline = Offline); checks the state is one of the two asked for; the softphone and the

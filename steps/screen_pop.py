@@ -4,13 +4,29 @@ from __future__ import annotations
 from pytest_bdd import given, parsers, then, when
 
 from deskcheck.capabilities import needs
+from deskcheck.names import PERSON, phrase
 from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
 from fixtures.personas import BILLING_STATUSES
+from steps._tables import field_rows, no_value
 
 #: the contact record's field labels on screen -> the Contact record's fields ("balance" is in the 360 view)
 FIELD_OF_LABEL = {"Phone": "phone", "Email": "email", "Account number": "account_number",
                   "Date of birth": "date_of_birth", "Tax ID": "tax_id", "Balance": "balance"}
+
+
+#: the record's fields a screen-pop table may list -> how the console shows them, read from the CRM's Contact
+SHOWN_FROM_CRM = {
+    "Name": lambda c: c.full_name,
+    "Phone": lambda c: c.phone, "Email": lambda c: c.email, "Account number": lambda c: c.account_number,
+    "Date of birth": lambda c: c.date_of_birth, "Tax ID": lambda c: c.tax_id,
+    "Open cases": lambda c: str(len(c.three_sixty.open_cases)) if c.three_sixty else None,
+    "Recent orders": lambda c: str(len(c.three_sixty.recent_orders)) if c.three_sixty else None,
+    "Billing status": lambda c: {v: k for k, v in BILLING_STATUSES.items()}.get(c.three_sixty.billing_status)
+    if c.three_sixty else None,
+    "Balance": lambda c: None if not c.three_sixty or c.three_sixty.balance is None else f"${c.three_sixty.balance:,.2f}",
+}
+NOT_RECORDED = "Not recorded"  # what the console shows for an empty field
 
 
 def _names(text: str) -> list[str]:
@@ -96,7 +112,7 @@ def customer_with_sensitive_fields(name, personas):
                       balance=310.25)
 
 
-@when(parsers.parse("{caller} calls the support line from {other}'s phone and the IVR verifies {owner}'s account"))
+@when(phrase("{caller:Persona} calls the support line from {other:Persona}'s phone and the IVR verifies {owner:Persona}'s account"))
 @needs("call_simulator")
 def call_with_ivr_verified_account(caller, other, owner, personas, telephony, journey):
     """The caller rings the support line from another customer's phone; the IVR has verified the
@@ -107,13 +123,13 @@ def call_with_ivr_verified_account(caller, other, owner, personas, telephony, jo
         attributes={"account_number": account, "verified": True, "ivr_path": "main>billing>verify", "reason": "billing"}))
 
 
-@when(parsers.parse('{agent} chooses "{full_name}" in the screen pop'))
+@when(phrase('{agent:Actor} chooses "{full_name}" in the screen pop'))
 def agent_chooses_contact(agent, full_name, desktop):
     """In the agent's console screen pop listing several matches: picks the contact by full name."""
     desktop.console(agent).screen_pop.choose(full_name)
 
 
-@when(parsers.parse('{agent} creates the contact "{full_name}" from the screen pop'))
+@when(phrase('{agent:Actor} creates the contact "{full_name}" from the screen pop'))
 def agent_creates_contact(agent, full_name, desktop, personas, crm):
     """In the console's new-contact form (offered for an unknown number): enters the first and last
     name and saves; waits until the CRM has exactly one contact with the caller's number, which
@@ -126,7 +142,7 @@ def agent_creates_contact(agent, full_name, desktop, personas, crm):
     personas.register(created)
 
 
-@then(parsers.re(r"the console shows (?P<who>\w+)'s contact record(?: with (?P<cases>\d+) open cases?)?$"))
+@then(parsers.re(rf"the console shows (?P<who>{PERSON})'s contact record(?: with (?P<cases>\d+) open cases?)?$"))
 def console_shows_record(who, cases, personas, desktop, journey, crm):
     """On the console of the agent at the desk: the contact record shows the customer's full name
     (and, when given, that many open cases). The CRM holds that contact under the same name (with
@@ -174,7 +190,7 @@ def console_offers_choices(count, desktop, journey, crm):
     pop_widget.expect_choices(sorted(crm.contact(contact_id).full_name for contact_id in pop.contact_ids))
 
 
-@then(parsers.parse("the CRM call log links the call to {who} as the agent's choice"))
+@then(phrase("the CRM call log links the call to {who:Person} as the agent's choice"))
 def crm_links_choice(who, personas, crm, journey):
     """Checks the CRM call log of the call is linked to the customer's contact, marked as chosen by the agent."""
     _call_log_links(crm, journey, who, personas[who].id, chosen_by="agent")
@@ -190,7 +206,7 @@ def console_offers_new_contact(desktop, journey, personas, crm):
     expect_value(f"how the CRM's screen pop of call {pop.call_id} matched", "none", "the CRM", pop.match)
 
 
-@then(parsers.parse("the CRM has {full_name} with the caller's number, linked to the call"))
+@then(phrase("the CRM has {full_name:FullName} with the caller's number, linked to the call"))
 def crm_has_created_contact(full_name, personas, crm, journey):
     """Checks the CRM contact created from the screen pop has that full name and the unknown caller's
     number, and that the call's CRM call log is linked to it."""
@@ -200,7 +216,36 @@ def crm_has_created_contact(full_name, personas, crm, journey):
     _call_log_links(crm, journey, full_name, contact.id)
 
 
-@then(parsers.parse("the console shows {who}'s contact record, verified by the IVR"))
+@then(phrase("the console shows {who:Persona}'s contact record with:"))
+def console_shows_record_fields(who, datatable, personas, desktop, journey, crm):
+    """On the console of the agent at the desk: the customer's contact record, with each field the data table
+    lists shown as the CRM holds it. The table's "field" column names fields as the console labels them: Name,
+    Phone, Email, Account number, Date of birth, Tax ID, Open cases, Recent orders, Billing status, Balance. An
+    optional "value" column says what both the screen and the CRM must show ("none" or an empty cell: nothing
+    recorded; "Balance" as shown, e.g. $310.25); without it, the screen must show the CRM's own value (a fresh
+    phone number, say)."""
+    persona = personas[who]
+    record = desktop.console(journey.desk_agent).contact_record
+    record.expect_contact(persona.full_name)
+    contact = crm.contact(persona.id)
+    for field, value in field_rows(datatable, SHOWN_FROM_CRM):
+        in_crm = SHOWN_FROM_CRM[field](contact)
+        if value is not None:
+            expect_value(f"{who}'s {field}", None if no_value(value) else value, "the CRM", in_crm)
+        shown = in_crm if in_crm is not None else NOT_RECORDED
+        if field == "Open cases":
+            record.expect_open_cases(int(shown))
+        elif field == "Recent orders":
+            record.expect_recent_orders(int(shown))
+        elif field == "Billing status":
+            record.expect_billing_status(shown)
+        elif field == "Balance":
+            record.expect_balance(shown)
+        elif field != "Name":  # the name is the record's heading, checked above
+            record.expect_field_value(field, shown)
+
+
+@then(phrase("the console shows {who:Person}'s contact record, verified by the IVR"))
 def console_shows_verified(who, personas, desktop, journey, crm):
     """On the console: the contact record of the customer, and the screen pop says the IVR verified
     their account number. The CRM call log of the call is linked to that customer."""
@@ -210,7 +255,7 @@ def console_shows_verified(who, personas, desktop, journey, crm):
     _call_log_links(crm, journey, who, personas[who].id)
 
 
-@then(parsers.parse("the CRM screen pop matched {who} by account number"))
+@then(phrase("the CRM screen pop matched {who:Person} by account number"))
 @needs("screen_pop_audit")
 def crm_matched_by_account(who, personas, crm, journey):
     """Checks the CRM's screen pop for the call matched exactly that customer, by account number (not
@@ -237,11 +282,12 @@ def record_shows_and_hides(shown, hidden, desktop, journey, actors, crm):
                  "the CRM", [f for f in wanted if f in contact.hidden_fields])
 
 
-@then(parsers.parse('the CRM API hides "{hidden}" from {name} too'))
-def crm_api_hides(hidden, name, actors, crm, personas):
-    """Asks the CRM for Ines's contact as that actor (their own login, their role's visibility): each
-    hidden field (labels as on screen) comes back without a value and is listed as hidden."""
-    contact = _seen_by(name, actors, crm, personas["Ines"].id)
+@then(phrase('the CRM API hides "{hidden}" from {name:Actor} too'))
+def crm_api_hides(hidden, name, actors, crm, journey):
+    """Asks the CRM, as that actor (their own login, their role's field visibility), for the contact the
+    call popped: each hidden field (comma-separated labels as on screen: Date of birth, Tax ID, Balance)
+    comes back without a value and is listed as hidden."""
+    contact = _seen_by(name, actors, crm, _popped_contact(crm, journey).id)
     for label in _names(hidden):
         field = _field(label)
         expect_value(f"the {label} of {contact.full_name} as {name} sees it", None, "the CRM", _value(contact, field))
@@ -249,7 +295,7 @@ def crm_api_hides(hidden, name, actors, crm, personas):
                      field in contact.hidden_fields)
 
 
-@then(parsers.parse("{agent}'s console shows {who}'s contact record with the transfer note \"{note}\" from {sender}"))
+@then(phrase("{agent:Actor}'s console shows {who:Person}'s contact record with the transfer note \"{note}\" from {sender:Actor}"))
 @needs("screen_pop_audit")
 def console_shows_transfer_pop(agent, who, note, sender, desktop, personas, actors, crm, journey):
     """On the receiving agent's console: the screen pop shows the sending agent's name and the transfer

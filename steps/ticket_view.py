@@ -8,17 +8,28 @@ import re
 from pytest_bdd import parsers, then, when
 
 from deskcheck.capabilities import needs
+from deskcheck.names import phrase
 from deskcheck.records import Ticket
 from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
 from pages.contact_record import ContactRecord
 from pages.ticket_view import TicketView
+from steps._tables import field_rows
 from steps._tickets import HOUR, current_ticket, current_ticket_id
 
 STATUS_VALUES = {"Open": "open", "Pending customer": "pending", "Solved": "solved", "New": "new"}
 SLA_METRIC_OF = {"First reply": "first_reply", "Resolution": "resolution"}
 SLA_TEXT = re.compile(r"^(?P<metric>First reply|Resolution): (?:(?P<done>met|breached)|due in (?P<h>\d+) h (?P<m>\d+) min"
                       r"(?P<warning> \(warning\))?|paused while pending customer \((?P<ph>\d+) h (?P<pm>\d+) min left\))$")
+
+
+#: a ticket table's detail fields -> how the helpdesk's Ticket record reads as the ticket view shows it
+TICKET_DETAILS = {
+    "Subject": lambda t: t.subject, "Status": lambda t: t.status_label, "Priority": lambda t: t.priority.capitalize(),
+    "Channel": lambda t: t.channel.capitalize(), "Category": lambda t: t.category,
+    "Requester": lambda t: t.requester_name or t.requester_email, "Group": lambda t: t.group,
+}
+TICKET_FIELDS = (*TICKET_DETAILS, *SLA_METRIC_OF)
 
 
 def _view(journey) -> TicketView:
@@ -45,7 +56,7 @@ def assert_sla_matches(ticket: Ticket, text: str) -> None:
 
 # --- the agent in the ticket view ----------------------------------------------------------------------
 
-@when(parsers.parse("{agent} opens the ticket from {customer}'s record in the console"))
+@when(phrase("{agent:Actor} opens the ticket from {customer:Persona}'s record in the console"))
 def agent_opens_ticket(agent, customer, desktop, personas, journey):
     """In the agent's CRM console: opens the customer's contact record, then the ticket from its ticket list;
     the helpdesk's ticket view opens in a new tab, signed in, showing that ticket."""
@@ -55,7 +66,7 @@ def agent_opens_ticket(agent, customer, desktop, personas, journey):
     journey.notes["ticket_view"] = view
 
 
-@when(parsers.parse('{agent} writes on the ticket "{text}" and sets it to "{status}"'))
+@when(phrase('{agent:Actor} writes on the ticket "{text}" and sets it to "{status}"'))
 @needs("helpdesk")
 def agent_writes_and_sets(agent, text, status, journey, helpdesk):
     """In the ticket view: writes the reply and sends it with the status chosen ("Open", "Pending customer",
@@ -68,7 +79,7 @@ def agent_writes_and_sets(agent, text, status, journey, helpdesk):
                describe=lambda t: t.describe("status") + f"; latest message {t.comments[-1].body if t.comments else None!r}")
 
 
-@when(parsers.parse('{agent} writes on the ticket "{text}" via "{channel}"'))
+@when(phrase('{agent:Actor} writes on the ticket "{text}" via "{channel}"'))
 @needs("helpdesk")
 def agent_writes_via(agent, text, channel, journey, helpdesk, actors):
     """In the ticket view: writes the reply and sends it via the chosen channel ("Email", "Phone", "Chat");
@@ -80,7 +91,7 @@ def agent_writes_via(agent, text, channel, journey, helpdesk, actors):
                description=f"{agent}'s message {text!r} via {channel} as the latest on ticket {current_ticket_id(journey)}")
 
 
-@when(parsers.parse("{agent} follows the ticket's link back to the CRM"))
+@when(phrase("{agent:Actor} follows the ticket's link back to the CRM"))
 def follow_link_back(agent, journey):
     """In the ticket view: clicks "Open contact in CRM" (the link to the requester's CRM record)."""
     _view(journey).open_contact_in_crm()
@@ -101,6 +112,31 @@ def ticket_view_shows(first, second, journey, helpdesk):
         assert_sla_matches(ticket, text)
 
 
+@then("the ticket view and the helpdesk show the ticket with:")
+@needs("helpdesk")
+def ticket_view_and_helpdesk_show(datatable, journey, helpdesk):
+    """Reloads the ticket view and checks each field the data table lists (| field | value |), on the page and in
+    the helpdesk: Subject (the page's heading), Status (as the screens word it: Open, Pending customer, Solved),
+    Priority, Channel, Category, Requester, Group (as the page writes them, e.g. High, Phone, Escalations), and the
+    two SLA clocks, First reply and Resolution, whose value is the rest of the page's SLA line ("due in 1 h 00 min",
+    "met", "breached", "due in 2 h 00 min (warning)", "paused while pending customer (8 h 00 min left)"); the
+    helpdesk's clock must agree in state and business time left (docs/glossary.md#slas)."""
+    rows = field_rows(datatable, TICKET_FIELDS, value_required=True)
+    view = _view(journey)
+    view.refresh()
+    ticket = current_ticket(helpdesk, journey)
+    for field, value in rows:
+        if field in SLA_METRIC_OF:
+            view.expect_sla(f"{field}: {value}")
+            assert_sla_matches(ticket, f"{field}: {value}")
+            continue
+        if field == "Subject":
+            view.expect_ticket(ticket.id, value)
+        else:
+            view.expect_detail(field, value)
+        expect_value(f"the {field.lower()} of ticket {ticket.id}", value, "the helpdesk", TICKET_DETAILS[field](ticket))
+
+
 @then(parsers.parse('the ticket view shows "{text}" and the escalation to "{group}"'))
 @needs("helpdesk")
 def ticket_view_escalated(text, group, journey, helpdesk):
@@ -116,7 +152,7 @@ def ticket_view_escalated(text, group, journey, helpdesk):
                  (ticket.escalated, ticket.group))
 
 
-@then(parsers.parse('{customer}\'s reply shows in the ticket view with "{text}"'))
+@then(phrase('{customer:Persona}\'s reply shows in the ticket view with "{text}"'))
 @needs("helpdesk")
 def reply_in_view(customer, text, journey, helpdesk):
     """Reloads the ticket view: the customer's email reply shows in the conversation and the SLA line shows as
@@ -132,7 +168,7 @@ def reply_in_view(customer, text, journey, helpdesk):
     assert_sla_matches(ticket, text)
 
 
-@then(parsers.parse("the ticket view shows {customer} as the requester"))
+@then(phrase("the ticket view shows {customer:Persona} as the requester"))
 @needs("helpdesk")
 def view_shows_requester(customer, journey, personas, helpdesk):
     """The ticket view's details show the customer's full name as the requester; so does the helpdesk."""
@@ -155,7 +191,7 @@ def view_shows_status(status, journey, helpdesk):
                  current_ticket(helpdesk, journey).status_label)
 
 
-@then(parsers.parse("that tab shows {customer}'s contact record"))
+@then(phrase("that tab shows {customer:Persona}'s contact record"))
 def tab_shows_record(customer, journey, personas, crm):
     """The tab the ticket view's link opened shows the customer's contact record in the CRM console; the CRM
     has that contact under the same name."""

@@ -6,9 +6,22 @@ from datetime import datetime
 from pytest_bdd import given, parsers, then, when
 
 from deskcheck.capabilities import needs
+from deskcheck.names import ACTOR, phrase
 from deskcheck.ports import Refused
 from fixtures.agreement import expect_agreement, expect_value
 from fixtures.eventually import eventually
+from steps._tables import field_rows, no_value
+
+#: a call-log table's fields -> (the CRM CallLog's attribute, the CTI Interaction's attribute)
+CALL_LOG_FIELDS = {
+    "disposition": ("disposition", "disposition"), "note": ("notes", "notes"),
+    "wrap-up seconds": ("wrapup_seconds", "wrapup_seconds"), "hold seconds": ("hold_seconds", "hold_seconds"),
+    "muted seconds": ("muted_seconds", "muted_seconds"), "digits": ("digits", "digits"),
+    "direction": ("direction", "direction"), "queue": ("queue", "queue"), "agent": ("agent", "agent"),
+    "status": ("status", "state"),
+}
+#: the table's status words -> (the CRM call log's status, the CTI call states that go with it)
+CALL_STATUSES = {"in progress": ("in_progress", ("connected", "held", "wrapup")), "completed": ("completed", ("completed",))}
 
 
 def _completed_logs(cti, crm, journey):
@@ -21,12 +34,14 @@ def _completed_logs(cti, crm, journey):
     return call, log
 
 
-@given(parsers.parse('{agent} has finished a call with {caller} on the "{queue}" queue'))
+@given(phrase('{agent:Actor} has finished a call with {caller:Persona} on the "{queue}" queue'))
+@when(phrase('{agent:Actor} takes a call from {caller:Persona} on the "{queue}" queue and hangs up'))
 @needs("call_simulator")
 def finished_call(agent, caller, queue, desktop, personas, telephony, journey):
-    """Set-up: the caller calls the queue's line, the agent answers in the softphone and hangs up, so the
-    softphone is in wrap-up. The queue decides the wrap-up mode: "support" is mandatory (a disposition is
-    needed), "sales" optional, "billing" timeboxed (30 seconds, then WRAPUP_TIMEOUT)."""
+    """The caller calls the queue's line, the agent's softphone rings with their number on that queue, the
+    agent answers and hangs up, so the softphone is in wrap-up (a Given for the set-up; the When form does the
+    same mid-scenario). The queue decides the wrap-up: "support" is mandatory (a disposition is needed),
+    "sales" optional, "billing" timeboxed (30 seconds, then WRAPUP_TIMEOUT); see docs/glossary.md#queues."""
     journey.track_call(telephony.place_call(from_number=personas[caller].phone, queue=queue))
     softphone = desktop.console(agent).softphone
     softphone.expect_ringing(personas[caller].phone, queue=queue)
@@ -34,7 +49,7 @@ def finished_call(agent, caller, queue, desktop, personas, telephony, journey):
     softphone.hang_up()
 
 
-@when(parsers.re(r'(?P<agent>\w+) completes the wrap-up with "(?P<code>[A-Z_]+)"$'))
+@when(parsers.re(rf'(?P<agent>{ACTOR}) completes the wrap-up with "(?P<code>[A-Z_]+)"$'))
 def complete_with(agent, code, desktop):
     """In the agent's softphone wrap-up form: chooses the disposition code (e.g. RESOLVED, SALE,
     PAYMENT_TAKEN; the queue's list) and presses Done."""
@@ -43,20 +58,20 @@ def complete_with(agent, code, desktop):
     wrap_up.done()
 
 
-@when(parsers.re(r"(?P<agent>\w+) completes the wrap-up$"))
+@when(parsers.re(rf"(?P<agent>{ACTOR}) completes the wrap-up$"))
 def complete_as_drafted(agent, desktop):
     """In the agent's softphone wrap-up form: presses Done with whatever disposition and note are already there."""
     desktop.console(agent).softphone.wrap_up.done()
 
 
-@when(parsers.parse("{agent} completes the wrap-up without a disposition"))
+@when(phrase("{agent:Actor} completes the wrap-up without a disposition"))
 def complete_without(agent, desktop):
     """In the agent's softphone wrap-up form: presses Done without choosing a disposition (allowed only
     on queues whose wrap-up is optional, e.g. "sales")."""
     desktop.console(agent).softphone.wrap_up.done()
 
 
-@when(parsers.parse('{agent} writes the wrap-up note "{notes}"'))
+@when(phrase('{agent:Actor} writes the wrap-up note "{notes}"'))
 @needs("wrapup_draft")
 def write_note(agent, notes, desktop, cti, journey):
     """Types the note into the softphone's wrap-up form, then waits until the CTI has saved it as the
@@ -67,7 +82,7 @@ def write_note(agent, notes, desktop, cti, journey):
                description=f"the note {notes!r} saved in the CTI's wrap-up draft of call {call_id}")
 
 
-@when(parsers.parse('{agent} chooses the disposition "{code}" and writes the note "{notes}"'))
+@when(phrase('{agent:Actor} chooses the disposition "{code}" and writes the note "{notes}"'))
 @needs("wrapup_draft")
 def draft_wrap_up(agent, code, notes, desktop, cti, journey):
     """In the softphone's wrap-up form: chooses the disposition and types the note without pressing
@@ -80,19 +95,19 @@ def draft_wrap_up(agent, code, notes, desktop, cti, journey):
                description=f"the draft {code} with note {notes!r} saved in the CTI for call {call_id}")
 
 
-@when(parsers.parse("{agent} reloads the console"))
+@when(phrase("{agent:Actor} reloads the console"))
 def reload_console(agent, desktop):
     """Reloads the agent's CRM console page in the browser (the softphone frame reloads with it)."""
     desktop.console(agent).reload()
 
 
-@when(parsers.parse("{agent} closes the console tab and opens it again"))
+@when(phrase("{agent:Actor} closes the console tab and opens it again"))
 def reopen_console(agent, desktop):
     """Closes the agent's console tab and opens the console in a new tab, signed in as before."""
     desktop.reopen_console(agent)
 
 
-@then(parsers.parse("{agent} cannot complete the wrap-up without a disposition"))
+@then(phrase("{agent:Actor} cannot complete the wrap-up without a disposition"))
 def done_blocked(agent, desktop):
     """In the softphone's wrap-up form: pressing Done with no disposition chosen is refused on screen
     (the form stays open and says a disposition is needed)."""
@@ -129,6 +144,45 @@ def logs_have_no_disposition(cti, crm, journey):
     call, log = _completed_logs(cti, crm, journey)
     expect_agreement(f"the disposition of call {call.id}", None,
                      {"the CRM call log": log.disposition, "the CTI": call.disposition})
+
+
+def _call_log_mismatches(rows, log, call, actors) -> list[str]:
+    """What the CRM's call log or the CTI's call shows differently from the table's rows ([] when all agree)."""
+    if log is None:
+        return ["the CRM has no call log for the call yet"]
+    wrong = []
+    for field, value in rows:
+        crm_attr, cti_attr = CALL_LOG_FIELDS[field]
+        in_crm, in_cti = getattr(log, crm_attr), getattr(call, cti_attr)
+        if field == "status":
+            if value not in CALL_STATUSES:
+                raise ValueError(f"a call log's status is one of: {', '.join(CALL_STATUSES)}, not {value!r}")
+            crm_status, cti_states = CALL_STATUSES[value]
+            ok = in_crm == crm_status and in_cti in cti_states
+        elif no_value(value):
+            ok = in_crm in (None, "") and in_cti in (None, "")
+        elif field.endswith("seconds"):
+            ok = in_crm is not None and in_cti is not None and float(in_crm) == float(in_cti) == float(value)
+        else:
+            wanted = actors.user(value).username if field == "agent" else value
+            ok = in_crm == wanted and in_cti == wanted
+        if not ok:
+            wrong.append(f"{field} should be {value!r}: the CRM call log has {in_crm!r}, the CTI has {in_cti!r}")
+    return wrong
+
+
+@then("the call log in the CRM and the CTI has:")
+def call_log_has(datatable, cti, crm, actors, journey):
+    """Waits until the CRM's call log of the call and the CTI's record of it both hold every field the data table
+    lists (| field | value |): disposition, note, wrap-up seconds, hold seconds, muted seconds, digits,
+    direction (inbound, outbound), queue, agent (an actor's name), status ("in progress" or "completed"). A
+    value of "none" (or an empty cell) means neither system holds one. Seconds are whole seconds on the target's
+    clock, so they are exact."""
+    rows = field_rows(datatable, CALL_LOG_FIELDS, value_required=True)
+    call_id = journey.require_call()
+    eventually(lambda: _call_log_mismatches(rows, crm.call_log(call_id), cti.interaction(call_id), actors),
+               until=lambda wrong: not wrong, description=f"the call log of call {call_id} as the table says",
+               describe="; ".join)
 
 
 @then(parsers.parse('the call log keeps the note "{notes}"'))
@@ -172,7 +226,7 @@ def timeline_shows(code, desktop, journey, crm):
     expect_value(f"the status of the CRM call log of call {call_id}", "completed", "the CRM", log.status)
 
 
-@then(parsers.parse("{agent}'s softphone closes the wrap-up form and shows the state \"{state}\""))
+@then(phrase("{agent:Actor}'s softphone closes the wrap-up form and shows the state \"{state}\""))
 def wrap_up_closed(agent, state, desktop, cti, actors):
     """In the agent's softphone: the wrap-up form is gone and the state reads as given (e.g. "Available",
     "Not ready: Lunch"); the CTI has the agent out of wrap-up with the same label."""
@@ -184,7 +238,7 @@ def wrap_up_closed(agent, state, desktop, cti, actors):
                description=f"{agent} shown as {state!r} in the CTI")
 
 
-@then(parsers.parse("{agent}'s wrap-up countdown shows {seconds:d} seconds left"))
+@then(phrase("{agent:Actor}'s wrap-up countdown shows {seconds:d} seconds left"))
 def countdown_shows(agent, seconds, desktop):
     """In the agent's softphone wrap-up form: the countdown of a timeboxed queue shows the seconds left."""
     desktop.console(agent).softphone.wrap_up.expect_seconds_left(seconds)
@@ -199,7 +253,7 @@ def cti_deadline(seconds, cti, controls, journey):
     expect_value(f"the seconds to the wrap-up deadline of call {call.id}", seconds, "the CTI", left)
 
 
-@then(parsers.parse('{agent}\'s wrap-up form still has "{code}" and the note "{notes}"'))
+@then(phrase('{agent:Actor}\'s wrap-up form still has "{code}" and the note "{notes}"'))
 def draft_still_there(agent, code, notes, desktop):
     """In the agent's softphone wrap-up form: the disposition and note typed earlier are still filled in."""
     desktop.console(agent).softphone.wrap_up.expect_draft(code, notes)
@@ -213,7 +267,7 @@ def cti_keeps_draft(code, notes, cti, journey):
     expect_value("the CTI's wrap-up draft (disposition, note)", (code, notes), "the CTI", (draft.disposition, draft.notes))
 
 
-@then(parsers.parse('{agent} is offered the dispositions "{codes}"'))
+@then(phrase('{agent:Actor} is offered the dispositions "{codes}"'))
 def offered_dispositions(agent, codes, desktop, cti, journey):
     """In the softphone's wrap-up form: exactly these disposition codes are offered, in this order
     (comma-separated, e.g. "RESOLVED, FOLLOW_UP, ESCALATED"); the CTI offers the same for the call."""

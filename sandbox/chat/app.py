@@ -446,6 +446,11 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
     def agent_left(conversation_id: str, body: AgentEventIn, principal: Principal = Depends(system.auth)) -> dict:
         return chat.view(chat.agent_event(conversation_id, "left", body.agent_name))
 
+    @api.get("/intents", name="chat.intents.list")
+    def intents(principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        """The bot's intents and intent-path labels, what customers say to reach them, the sentiment labels."""
+        return bot.intents_view()
+
     @api.get("/knowledge", name="chat.knowledge.list")
     def knowledge(principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         return {"articles": [{k: a[k] for k in ("id", "title", "answer")} for a in bot.KNOWLEDGE]}

@@ -42,6 +42,20 @@ GREETING = ("Hi! I'm the Deskcheck assistant. I can check an order or a refund, 
             "answer questions, raise a support request, or put you through to a person.")
 
 
+SENTIMENTS = ("negative", "neutral", "positive")
+
+
+def intents_view() -> dict[str, Any]:
+    """The bot's vocabulary for people naming it: each intent with the words the intent path shows, what a
+    customer says to reach it and whether the bot must identify them first; the other steps a path can show
+    (identifying the customer, a knowledge answer, not understood); the sentiment labels."""
+    intents = dict(INTENTS)
+    return {"intents": [{"intent": intent, "label": INTENT_LABELS[intent], "keywords": list(keywords),
+                         "needs_authentication": intent in NEEDS_AUTH} for intent, keywords in INTENTS],
+            "path_steps": [{"step": step, "label": label} for step, label in INTENT_LABELS.items() if step not in intents],
+            "sentiments": list(SENTIMENTS)}
+
+
 def detect_intent(text: str) -> str | None:
     words = " " + re.sub(r"[^a-z0-9 ]", " ", text.lower()) + " "
     for intent, keywords in INTENTS:
@@ -62,5 +76,5 @@ def sentiment(texts: list[str]) -> dict[str, Any]:
     neg = sum(w in NEGATIVE for w in words)
     pos = sum(w in POSITIVE for w in words)
     score = round((pos - neg) / max(1, pos + neg), 2) if pos + neg else 0.0
-    label = "negative" if score < -0.25 else "positive" if score > 0.25 else "neutral"
+    label = SENTIMENTS[0] if score < -0.25 else SENTIMENTS[2] if score > 0.25 else SENTIMENTS[1]
     return {"score": score, "label": label}

@@ -16,7 +16,7 @@ from ..platform.guard import MAX_SAFE_INTEGER, RecordId
 from ..platform.system import System
 from .phone import PhoneError, normalize_phone, try_normalize_phone
 from .store import DEFAULT_QUEUES, Conflict, Crm, Forbidden, Invalid, NotFound
-from .visibility import hidden_fields, is_user
+from .visibility import hidden_fields, is_user, roles_view
 from .write_rules import require_may_delete_contacts, require_may_write_call_log, require_service
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -247,6 +247,11 @@ def build_api(system: System, crm: Crm) -> APIRouter:
             return {"username": principal.name, "name": principal.name, "role": principal.role, "kind": principal.kind,
                     "hidden_fields": []}
         return {**user, "kind": principal.kind, "hidden_fields": hidden_fields(principal)}
+
+    @router.get("/roles", name="crm.roles.list", tags=["users"])
+    def roles() -> dict[str, Any]:
+        """The console roles and the contact fields each may not see."""
+        return {"roles": roles_view()}
 
     @router.get("/users", name="crm.users.list", tags=["users"])
     def list_users() -> dict[str, Any]:

@@ -20,7 +20,7 @@ from ..platform.system import SandboxConfig, System
 from .access import require_may_list_calls_of, require_may_read_call, require_supervisor
 from .errors import CtiError
 from .model import Cti
-from .model_base import SCHEMA, WRAPUP_MODES
+from .model_base import SCHEMA, WRAPUP_MODES, settings_view
 
 HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
@@ -203,6 +203,11 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
         self_or_service(principal, username)
         agent, queued = cti.presence_from_crm(username, body.status, body.reason)
         return _state_answer(cti, username, queued)
+
+    @api.get("/settings", name="cti.settings")
+    def settings(principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        """Agent states as every screen shows them, the presence menus, the wrap-up modes."""
+        return settings_view()
 
     # ---- queues ------------------------------------------------------------------------------------
     @api.get("/queues", name="cti.queues.list")

@@ -66,6 +66,41 @@ def cti_state_for(status: str, reason: str | None) -> tuple[str, str | None]:
     return "NOT_READY", reason or "Busy"
 
 
+#: the softphone's presence menu, in its order: (the words shown, state, reason)
+PRESENCE_MENU = (("Available", "AVAILABLE", None), ("Break", "NOT_READY", "Break"), ("Lunch", "NOT_READY", "Lunch"),
+                 ("Training", "NOT_READY", "Training"), ("Offline", "OFFLINE", None))
+CRM_STATUSES = ("Online", "Busy", "Offline")  # the CRM console's presence menu
+#: states only the CTI itself puts an agent in, with why
+SYSTEM_STATES = (("RESERVED", None, "a call rings for the agent"), ("ON_INTERACTION", None, "the agent is on a call"),
+                 ("ACW", None, "the call ended and the agent is wrapping up (after call work)"),
+                 ("NOT_READY", MISSED_REASON, "a call rang out unanswered (the ring timeout)"))
+WRAPUP_RULES = {"optional": "Done with or without a disposition",
+                "mandatory": "Done only with a disposition",
+                "timeboxed": f"a time limit (the queue's acw_seconds); when it runs out the call is completed with "
+                             f"{TIMEOUT_DISPOSITION}"}
+
+
+def settings_view() -> dict[str, Any]:
+    """What the CTI calls things, for people naming them (a test suite's glossary): every agent state as the
+    softphone, the supervisor board and the CRM show it, the presence menus and the wrap-up modes."""
+    def state(state: str, reason: str | None, set_by: str) -> dict[str, Any]:
+        status, crm_reason = crm_presence(state, reason)
+        return {"state": state, "reason": reason, "label": state_label(state, reason), "crm_status": status,
+                "crm_reason": crm_reason, "set_by": set_by}
+
+    return {
+        "agent_states": [*(state(s, r, f"the agent: presence menu \"{label}\"") for label, s, r in PRESENCE_MENU),
+                         *(state(s, r, f"the CTI: {why}") for s, r, why in SYSTEM_STATES),
+                         *(state(*cti_state_for(status, None), f"the CRM: presence \"{status}\"")
+                           for status in CRM_STATUSES if cti_state_for(status, None)[1])],
+        "presence_menu": [{"label": label, "state": s, "reason": r} for label, s, r in PRESENCE_MENU],
+        "crm_presence_menu": [{"status": status, "state": cti_state_for(status, None)[0],
+                               "reason": cti_state_for(status, None)[1]} for status in CRM_STATUSES],
+        "wrapup_modes": [{"mode": mode, "rule": WRAPUP_RULES[mode]} for mode in WRAPUP_MODES],
+        "timeout_disposition": TIMEOUT_DISPOSITION,
+    }
+
+
 def call_log_stored(path: str, sent: dict[str, Any], answer: dict[str, Any]) -> str | None:
     """The crm's answer to a call log write is the stored log: the call's, and completed once we completed it."""
     interaction_id = path.rsplit("/", 1)[-1]

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..platform.auth import Principal
 from ..platform.guard import RecordId
 from ..platform.system import SandboxConfig, System
-from .store import CHANNELS, PRIORITIES, SCHEMA, SLA_POLICIES, STATUSES, Helpdesk, HelpdeskError
+from .store import (BUSINESS_HOURS, CHANNELS, ESCALATION_GROUP, PRIORITIES, SCHEMA, SLA_POLICIES, STATUS_LABELS, STATUSES,
+                    WARN_AT, Helpdesk, HelpdeskError)
 
 SESSION_COOKIE = "helpdesk_session"
 Channel = Literal[CHANNELS]  # type: ignore[valid-type]
@@ -88,6 +89,17 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
         return {"business_hours": {"timezone": "UTC", "days": "Mon-Fri", "open": "09:00", "close": "17:00"},
                 "policies": [{"priority": p, "first_reply_seconds": f, "resolution_seconds": r}
                              for p, (f, r) in SLA_POLICIES.items()]}
+
+    @api.get("/settings", name="helpdesk.settings")
+    def settings(principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        """Business hours, SLA policies by priority, ticket statuses as the screens show them, channels, and
+        what a breach does."""
+        return {"business_hours": {"timezone": "UTC", **BUSINESS_HOURS},
+                "sla_policies": [{"priority": p, "first_reply_seconds": f, "resolution_seconds": r}
+                                 for p, (f, r) in SLA_POLICIES.items()],
+                "priorities": list(PRIORITIES), "channels": list(CHANNELS),
+                "statuses": [{"status": s, "label": STATUS_LABELS[s]} for s in STATUSES],
+                "sla_warning_at": WARN_AT, "escalation_group": ESCALATION_GROUP}
 
     @api.post("/tickets", name="helpdesk.tickets.create", status_code=201)
     def create_ticket(body: TicketIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:

@@ -34,6 +34,7 @@ STATUSES = ("new", "open", "pending", "solved", "closed")
 CHANNELS = ("phone", "chat", "email", "web")
 WARN_AT = 0.75
 STATUS_LABELS = {"new": "New", "open": "Open", "pending": "Pending customer", "solved": "Solved", "closed": "Closed"}
+ESCALATION_GROUP = "Escalations"  # the team a breached ticket goes to (its priority goes one step up)
 
 
 HelpdeskError = Refusal  # answered as {"detail": reason} with its status
@@ -267,12 +268,12 @@ class Helpdesk:
         if ticket["escalated"]:
             return
         ticket["escalated"] = True
-        ticket["group"] = "Escalations"
+        ticket["group"] = ESCALATION_GROUP
         ticket["priority"] = PRIORITIES[min(len(PRIORITIES) - 1, PRIORITIES.index(ticket["priority"]) + 1)]
         ticket["comments"].append(self._comment(ticket, "SLA monitor", "system", "web",
                                                 f"Escalated: {metric.replace('_', ' ')} SLA breached", False))
         self._save(ticket)
-        self._emit("ticket.escalated", ticket, metric=metric, group="Escalations")
+        self._emit("ticket.escalated", ticket, metric=metric, group=ESCALATION_GROUP)
 
     # ---- views ----------------------------------------------------------------------------------
     def view(self, ticket: dict[str, Any]) -> dict[str, Any]:

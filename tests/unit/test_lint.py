@@ -156,3 +156,90 @@ def test_the_readmes_first_feature_uses_existing_steps_only(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_text(feature, encoding="utf-8")
     assert lint.lint_paths([path]) == []
+
+
+# --- lint that never lies: names, ambiguity, snippets, meanings --------------------------------------------
+
+def test_half_a_sentence_never_binds_as_a_name(tmp_path):
+    # once bound to "{agent} becomes Available" with agent = 'the agent "Maya" gets ready and', then died in the run
+    path = write(tmp_path, GOOD.replace("When Dana calls the support line",
+                                        'When Dana calls the support line\n    And the agent "Maya" gets ready and '
+                                        "becomes Available"))
+    [finding] = errors(path)
+    assert finding.line == 7 and 'undefined step "And the agent "Maya" gets ready and becomes Available"' in finding.message
+
+
+def test_a_name_that_is_no_actor_is_refused(tmp_path):
+    path = write(tmp_path, GOOD.replace("Then Maya's softphone rings", "Then Mya's softphone rings"))
+    [finding] = errors(path)
+    assert finding.line == 7 and '"Mya" is not an actor' in finding.message and "Maya, Leo, Sam, Tia" in finding.message
+
+
+def test_a_customer_the_scenario_did_not_make_is_refused(tmp_path):
+    path = write(tmp_path, GOOD.replace("When Dana calls the support line", "When Dnaa calls the support line"))
+    [finding] = errors(path)
+    assert finding.line == 6 and '"Dnaa" is not a customer of this scenario' in finding.message
+    assert "Dana" in finding.message, finding.message  # the customers it does have
+
+
+def test_names_come_from_each_examples_row(tmp_path):
+    path = write(tmp_path, """\
+        Feature: Rows
+          Scenario Outline: Each row's customer calls
+            Given the agent "Maya" is logged in and Available
+            And a customer "<full>" with 1 open case
+            When <first> calls the support line
+
+            Examples:
+              | full           | first |
+              | Dana Whitfield | Dana  |
+              | Omar Haddad    | Omr   |
+        """)
+    [finding] = errors(path)
+    assert '"Omr" is not a customer of this scenario' in finding.message
+
+
+def _twin_of(definitions, phrase_text):
+    original = next(d for d in definitions if d.phrase() == phrase_text)
+
+    def twin(agent):
+        """Does the same as another step: a second definition of the same words (made by this test)."""
+
+    return lint.StepDef(original.type, original.parser, twin), original
+
+
+def test_a_line_two_definitions_match_is_an_error_naming_both(tmp_path):
+    from deskcheck import stepdefs
+
+    definitions = stepdefs.load_step_definitions()
+    twin, original = _twin_of(definitions, "{agent} answers the call")
+    path = write(tmp_path, GOOD.replace("Then Maya's softphone rings with Dana's number", "And Maya answers the call"))
+    found = [f for f in lint.Linter(defs=[*definitions, twin]).lint([path]) if f.severity == "error"]
+    assert len(found) == 1 and found[0].line == 7, found
+    assert "matches 2 step definitions" in found[0].message
+    assert original.where in found[0].message and twin.where in found[0].message
+    assert twin.where.startswith("tests/unit/test_lint.py:")
+
+
+def test_an_undefined_line_gets_a_definition_to_paste_and_the_closest_steps_by_meaning(tmp_path):
+    path = write(tmp_path, GOOD.replace("When Dana calls the support line", "When Maya puts Dana on hold"))
+    [finding] = errors(path)
+    closest = finding.message.split("closest existing: ", 1)[1].split("\n", 1)[0].split(" | ")
+    assert len(closest) == 3 and "When {agent} puts the call on hold" in closest, closest
+    assert "@when(phrase('{agent:Actor} puts {customer:Persona} on hold'))" in finding.message
+    assert "def maya_puts_dana_on_hold" not in finding.message  # named by its words, not by the values
+    assert "def puts_on_hold(agent, customer, desktop, crm, cti):" in finding.message
+
+
+def test_a_step_without_a_written_meaning_is_a_warning_for_engineers(tmp_path):
+    from deskcheck import stepdefs
+
+    def undocumented(agent):
+        pass
+
+    definitions = stepdefs.load_step_definitions()
+    silent = lint.StepDef("when", definitions[0].parser.__class__("nobody writes this line"), undocumented)
+    found = lint.Linter(defs=[*definitions, silent]).lint([write(tmp_path, GOOD, "good.feature")])
+    [warning] = [f for f in found if f.severity == "warning"]
+    assert warning.path.endswith("tests/unit/test_lint.py") and "has no docstring" in warning.message
+    assert not [f for f in found if f.severity == "error"]

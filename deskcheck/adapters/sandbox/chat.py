@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from deskcheck.adapters.sandbox.api_channels import ChatClient
+from deskcheck.adapters.sandbox.settings import ChatSettings
 from deskcheck.records import ChatContext, ChatMessage, ChatSession, KnowledgeArticle
 
 
@@ -41,7 +42,7 @@ def chat_context(attributes: dict[str, Any] | None) -> ChatContext | None:
         intent_path=tuple(attributes.get("intent_path") or ()), sentiment=sentiment_label(attributes.get("sentiment")))
 
 
-class SandboxChat:
+class SandboxChat(ChatSettings):
     """The chat port over the sandbox chat system's API (the customer side is its web widget)."""
 
     capabilities = frozenset({"chat_bot"})

@@ -9,6 +9,7 @@ from deskcheck.adapters.sandbox.http import ApiError, refusal
 from deskcheck.adapters.sandbox.helpdesk import ticket_record
 from deskcheck.adapters.sandbox.ivr import ivr_context
 from deskcheck.adapters.sandbox.sessions import TokenAudit
+from deskcheck.adapters.sandbox.settings import CrmSettings
 from deskcheck.ports import Refused
 from deskcheck.records import (CallLog, Case, Contact, Disposition, FollowUp, Order, Presence, ScreenPop,
                                ThreeSixty, Ticket)
@@ -74,7 +75,7 @@ def presence_record(body: dict[str, Any]) -> Presence:
     return Presence(body["username"], body["status"], body.get("reason"), body.get("source"))
 
 
-class SandboxCrm(TokenAudit):
+class SandboxCrm(TokenAudit, CrmSettings):
     """The CRM port over the sandbox CRM's own API."""
 
     capabilities = frozenset({"write_audit", "screen_pop_audit", "callbacks", "token_audit", "crm_presence"})

@@ -9,6 +9,7 @@ from deskcheck.adapters.sandbox.crm import count_of
 from deskcheck.adapters.sandbox.http import ApiError, refusal
 from deskcheck.adapters.sandbox.ivr import ivr_context
 from deskcheck.adapters.sandbox.sessions import TokenAudit
+from deskcheck.adapters.sandbox.settings import CtiSettings
 from deskcheck.records import (AgentState, Callback, Consult, Disposition, Interaction, OfferOutcome, OpeningHours,
                                Queue, Transfer, WrapUpDraft)
 
@@ -58,7 +59,7 @@ def callback_record(body: dict[str, Any]) -> Callback:
                     last_call_id=body.get("interaction_id"))
 
 
-class SandboxCti(TokenAudit):
+class SandboxCti(TokenAudit, CtiSettings):
     """The CTI port over the sandbox CTI's own API."""
 
     capabilities = frozenset({"wrapup_draft", "callbacks", "agent_admin", "token_audit"})

@@ -5,6 +5,7 @@ from typing import Any
 
 from deskcheck.adapters.sandbox.api_channels import HelpdeskClient
 from deskcheck.adapters.sandbox.http import ApiError, refusal
+from deskcheck.adapters.sandbox.settings import HelpdeskSettings
 from deskcheck.records import SLA_METRICS, SlaClock, Ticket, TicketComment, TicketNotification
 
 
@@ -45,7 +46,7 @@ def _given(**fields: Any) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not None}
 
 
-class SandboxHelpdesk:
+class SandboxHelpdesk(HelpdeskSettings):
     """The helpdesk port over the sandbox helpdesk's API."""
 
     capabilities = frozenset({"helpdesk"})

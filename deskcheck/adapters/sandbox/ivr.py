@@ -5,6 +5,7 @@ from typing import Any, Callable
 
 from deskcheck.adapters.sandbox.api_channels import IvrClient
 from deskcheck.adapters.sandbox.http import ApiError, refusal
+from deskcheck.adapters.sandbox.settings import IvrSettings
 from deskcheck.records import AccountLookup, IvrContext, IvrSession
 
 
@@ -35,7 +36,7 @@ def ivr_context(attributes: dict[str, Any] | None) -> IvrContext | None:
         session_id=attributes.get("ivr_session_id"))
 
 
-class SandboxIvr:
+class SandboxIvr(IvrSettings):
     """The IVR port over the sandbox IVR's call simulator: the caller dials, keys digits, speaks, hangs up."""
 
     capabilities = frozenset({"ivr_sessions"})
