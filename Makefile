@@ -32,13 +32,14 @@ NIGHTLY_PYTEST := $(PY) -m pytest -p no:hypothesispytest -p no:schemathesis -n $
 	$(if $(SHARD),--splits $(word 2,$(SHARD_WORDS)) --group $(word 1,$(SHARD_WORDS)) \
 	--splitting-algorithm least_duration --durations-path $(DURATIONS)) $(PYTEST_ARGS)
 
-.PHONY: nightly test setup chromium report clean-results clean help lint steps durations bench flake-hunt fuzz
+.PHONY: nightly test setup chromium report clean-results clean help lint steps durations bench flake-hunt fuzz mutants
 
 help:
 	@echo "make nightly   run the BDD scenarios and build $(REPORT)/index.html"
 	@echo "make test      run every test (unit, sandbox API, BDD scenarios) and build the report"
 	@echo "make report    rebuild the Allure report from $(RESULTS)"
 	@echo "make lint      check the feature files (deskcheck lint); make steps: rewrite docs/steps.md"
+	@echo "make mutants  seeded sandbox defects one at a time, and which scenarios caught each (SCOPE=all|listed)"
 	@echo "make fuzz      the schemathesis contract test with FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) per operation and mode (SEED=n replays)"
 	@echo "options: JOBS=$(JOBS) (pytest-xdist workers, 0 = none; nightly: auto), PYTEST_ARGS='...'"
 	@echo "nightly: TAGS='smoke and not wip', SHARD=1/4, BROWSER=chromium|firefox|webkit, RETRIES=$(RETRIES)"
@@ -108,3 +109,9 @@ bench: setup
 
 flake-hunt: setup
 	$(PY) -m bench.flake_hunt --runs $(RUNS)
+
+# Seeded sandbox defects applied one at a time, and which scenarios caught each (bench/mutants.toml;
+# reports/mutants/report.md). Not part of `make test`: the suite runs once per mutant. SCOPE=listed is quicker.
+SCOPE ?= all
+mutants: setup
+	$(PY) -m bench.mutants --scope $(SCOPE) --jobs $(JOBS)
