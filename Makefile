@@ -1,5 +1,6 @@
 # deskcheck: the two commands of the README, and the helpers behind them.
 #   make nightly   set up, run the BDD scenarios against the sandbox, build reports/allure/index.html
+#                  (also reports/cucumber.json and reports/junit.xml; fails when the quality gate does)
 #   make test      set up, run every test (suite unit tests, sandbox API tests, BDD scenarios), build the report
 # Both are idempotent: set-up steps are skipped when nothing they depend on changed.
 
@@ -36,7 +37,11 @@ NIGHTLY_PYTEST := $(PY) -m pytest -p no:hypothesispytest -p no:schemathesis -n $
 
 help:
 	@echo "make nightly   run the BDD scenarios and build $(REPORT)/index.html"
+# Besides the Allure results: Cucumber JSON and JUnit XML for Jira Xray, Zephyr and CI test tabs, and the quality
+# gate (gate_min_pass_rate, gate_max_flaky in the settings) deciding the exit code.
+EXPORTS := reports/cucumber.json reports/junit.xml
 	@echo "make test      run every test (unit, sandbox API, BDD scenarios) and build the report"
+	--quality-gate --cucumberjson $(word 1,$(EXPORTS)) --junitxml $(word 2,$(EXPORTS)) \
 	@echo "make report    rebuild the Allure report from $(RESULTS)"
 	@echo "make lint      check the feature files (deskcheck lint); make steps: rewrite docs/steps.md"
 	@echo "make mutants  seeded sandbox defects one at a time, and which scenarios caught each (SCOPE=all|listed)"
@@ -55,6 +60,7 @@ test: setup clean-results
 	@status=0; $(PYTEST) $(ALL_TESTS) || status=$$?; \
 	$(MAKE) --no-print-directory report || status=$${status/#0/1}; \
 	exit $$status
+	@rm -f $(EXPORTS)
 
 setup: $(VENV_STAMP) $(NPM_STAMP) chromium
 

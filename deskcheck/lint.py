@@ -26,6 +26,10 @@ from deskcheck.stepdefs import ROOT, StepDef
 
 SEVERITIES = tuple(s.value for s in Severity)
 LINK_FAMILIES = ("req", "issue")
+LABEL_FAMILIES = ("owner",)  # @owner:<who> -> the Allure owner
+#: a test-management key kept as a tag for other tools (Jira Xray ``@TEST_ABC-123``/``@REQ_ABC-7``, Zephyr
+#: Scale ``@TestCaseKey=ABC-T12``): no marker, an Allure "tms" link, and in the Cucumber JSON as written
+TEST_MANAGEMENT_TAG = re.compile(r"(?:(?:TEST|REQ|TESTSET|TESTPLAN|TESTEXEC)_|TestCaseKey=)(?P<key>[A-Z][A-Z0-9_]*-T?\d+)")
 PYTEST_MARKERS = {"skip", "xfail"}  # pytest's own markers that make sense as tags
 FORBIDDEN_TAGS = {"flaky": "@flaky is forbidden: fix the race (the nightly retries a failure once and reports it)"}
 FIXED_WAIT = re.compile(
@@ -57,6 +61,8 @@ def tag_problem(tag: str, markers: set[str]) -> str | None:
     """Why ``tag`` (without @) would be refused by a run, or None when it is fine."""
     if tag in FORBIDDEN_TAGS:
         return FORBIDDEN_TAGS[tag]
+    if TEST_MANAGEMENT_TAG.fullmatch(tag):
+        return None
     family, sep, value = tag.partition(":")
     if sep:
         if family == "severity":
@@ -64,7 +70,9 @@ def tag_problem(tag: str, markers: set[str]) -> str | None:
                 f"unknown severity @{tag}: use one of " + ", ".join(f"@severity:{s}" for s in SEVERITIES)
         if family in LINK_FAMILIES:
             return None if value.strip() else f"@{family}: needs an ID, like @{family}:ABC-12"
-        return (f"unknown tag family @{family}:...: the families are @severity:<level>, "
+        if family in LABEL_FAMILIES:
+            return None if value.strip() else f"@{family}: needs a name, like @{family}:softphone-team"
+        return (f"unknown tag family @{family}:...: the families are @severity:<level>, @owner:<who>, "
                 + ", ".join(f"@{f}:<ID>" for f in LINK_FAMILIES))
     if tag in markers or tag in PYTEST_MARKERS:
         return None
