@@ -62,6 +62,13 @@ SCRIPT = """
 """
 
 
+def catalogue_link() -> str:
+    """Where the searchable catalogue is, for the Allure report's environment (a file: URL into this checkout)."""
+    from deskcheck.catalogue import HTML
+
+    return HTML.as_uri()
+
+
 def _entry_html(entry: Entry, index: int) -> str:
     definition: StepDef = entry.first
     out = [f'<article class="entry" data-concept="{entry.concept.key}" id="step-{index}">',
