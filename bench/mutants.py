@@ -2,11 +2,13 @@
 
 For every mutant: the repository (tracked and new files) is copied to a temporary folder, the mutant's one
 edit is applied there, its proof (a sandbox API test) must fail, showing the defect is observable, and
-then the BDD scenarios run against the mutated sandbox. A mutant is caught ("killed") when at least one
-scenario fails that passed on the unmutated copy (the baseline run). The report, reports/mutants/
-(report.json, report.md), names the scenarios that caught each mutant and the figure: caught / observable.
+then the BDD scenarios run against the mutated sandbox. Every scenario that failed is run again on the
+unmutated copy: it caught the mutant only if it passes there (a scenario failing on both is flaky or broken,
+and named apart). A mutant is caught ("killed") when at least one scenario caught it. The report,
+reports/mutants/ (report.json, report.md), names the scenarios that caught each mutant and the figure:
+caught / observable.
 
-    python -m bench.mutants [--scope all|listed] [--only NAME ...] [--jobs N] [--no-baseline] [--committed]
+    python -m bench.mutants [--scope all|listed] [--only NAME ...] [--jobs N] [--committed]
 
 --scope all (the default) runs every tests/test_*.py; listed runs only each mutant's `scenarios`, quicker
 but a lower bound of what the suite catches. Not part of `make test`: it runs the suite once per mutant.
@@ -48,6 +50,7 @@ class Outcome:
     status: str = "pending"  # caught | missed | not observable | stale | error
     proof: str = ""
     caught_by: list[str] = field(default_factory=list)
+    failing_unmutated_too: list[str] = field(default_factory=list)
     seconds: float = 0.0
     detail: str = ""
 
@@ -110,27 +113,19 @@ def scenarios_for(mutant: Mutant, scope: str) -> list[str]:
     return sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_*.py"))
 
 
-def run(mutants: list[Mutant], scope: str, jobs: int, baseline: bool, committed: bool = False) -> list[Outcome]:
+def run(mutants: list[Mutant], scope: str, jobs: int, committed: bool = False) -> list[Outcome]:
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="mutants-") as scratch:
         clean = Path(scratch) / "clean"
         copy_tree(clean, committed)
-        known_failures: set[str] = set()
-        if baseline:
-            selection = sorted({t for m in mutants for t in scenarios_for(m, scope)})
-            print(f"baseline: {len(selection)} scenario files on the unmutated copy ...", flush=True)
-            pytest(clean, selection, jobs, Path(scratch) / "baseline.xml")
-            known_failures = failed_tests(Path(scratch) / "baseline.xml")
-            if known_failures:
-                print(f"baseline: {len(known_failures)} scenarios already fail; they count for no mutant", flush=True)
         for mutant in mutants:
-            outcomes.append(run_one(mutant, clean, Path(scratch), scope, jobs, known_failures))
+            outcomes.append(run_one(mutant, clean, Path(scratch), scope, jobs))
             print(f"{mutant.name}: {outcomes[-1].status}" + (f" by {len(outcomes[-1].caught_by)} scenario(s)"
                                                                if outcomes[-1].caught_by else ""), flush=True)
     return outcomes
 
 
-def run_one(mutant: Mutant, clean: Path, scratch: Path, scope: str, jobs: int, known: set[str]) -> Outcome:
+def run_one(mutant: Mutant, clean: Path, scratch: Path, scope: str, jobs: int) -> Outcome:
     started = time.monotonic()
     outcome = Outcome(mutant.name, mutant.defect)
     tree = scratch / mutant.name
@@ -149,7 +144,14 @@ def run_one(mutant: Mutant, clean: Path, scratch: Path, scope: str, jobs: int, k
             return outcome
         junit = scratch / f"{mutant.name}.xml"
         pytest(tree, scenarios_for(mutant, scope), jobs, junit)
-        outcome.caught_by = sorted(failed_tests(junit) - known)
+        failed = failed_tests(junit)
+        unmutated_too: set[str] = set()
+        if failed:  # the same scenarios on the unmutated copy: only those that pass there caught the mutant
+            again = scratch / f"{mutant.name}-unmutated.xml"
+            pytest(clean, sorted(failed), jobs, again)
+            unmutated_too = failed_tests(again)
+        outcome.caught_by = sorted(failed - unmutated_too)
+        outcome.failing_unmutated_too = sorted(unmutated_too)
         outcome.status = "caught" if outcome.caught_by else "missed"
         return outcome
     finally:
@@ -165,10 +167,12 @@ def write_report(outcomes: list[Outcome], scope: str) -> str:
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
     (REPORT_DIR / "report.json").write_text(json.dumps({"figure": figure, "scope": scope,
                                                          "mutants": [asdict(o) for o in outcomes]}, indent=2))
-    lines = [f"# Mutants: {figure}", "", "| mutant | defect | status | caught by | seconds |", "|---|---|---|---|---|"]
+    lines = [f"# Mutants: {figure}", "", "| mutant | defect | status | caught by | failing unmutated too | seconds |",
+             "|---|---|---|---|---|---|"]
     for o in outcomes:
         by = "<br>".join(o.caught_by) or (o.detail.splitlines()[0] if o.detail else "-")
-        lines.append(f"| {o.name} | {o.defect} | {o.status} | {by} | {o.seconds} |")
+        lines.append(f"| {o.name} | {o.defect} | {o.status} | {by} | {'<br>'.join(o.failing_unmutated_too) or '-'} "
+                     f"| {o.seconds} |")
     (REPORT_DIR / "report.md").write_text("\n".join(lines) + "\n")
     return figure
 
@@ -178,7 +182,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scope", choices=("all", "listed"), default="all")
     parser.add_argument("--only", nargs="*", default=None, help="mutant names to run (default: all)")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--no-baseline", dest="baseline", action="store_false")
     parser.add_argument("--committed", action="store_true", help="mutate the last commit, not the working tree")
     args = parser.parse_args(argv)
     mutants = load()
@@ -186,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"no mutant {', '.join(sorted(unknown))} in {CATALOGUE.relative_to(ROOT)}")
     chosen = [m for m in mutants if args.only is None or m.name in args.only]
-    outcomes = run(chosen, args.scope, args.jobs, args.baseline, args.committed)
+    outcomes = run(chosen, args.scope, args.jobs, args.committed)
     figure = write_report(outcomes, args.scope)
     print(f"{figure}; report: {(REPORT_DIR / 'report.md').relative_to(ROOT)}")
     return 0 if all(o.status == "caught" for o in outcomes) else 1
