@@ -60,12 +60,12 @@ def test_and_takes_the_type_of_the_step_before_it(tmp_path):
 
 def test_unregistered_tags_and_bad_tag_families(tmp_path):
     path = write(tmp_path, GOOD.replace("@wrap_up @severity:normal @req:WU-9",
-                                        "@wrap_up @smokey @severity:urgent @owner:bob @flaky @req:"))
+                                        "@wrap_up @smokey @severity:urgent @team:bob @flaky @req:"))
     messages = [f.message for f in errors(path)]
     assert len(messages) == 5, messages
     assert any("unregistered tag @smokey" in m and "pyproject.toml" in m for m in messages)
     assert any("unknown severity @severity:urgent" in m for m in messages)
-    assert any("unknown tag family @owner" in m for m in messages)
+    assert any("unknown tag family @team" in m for m in messages)
     assert any("@flaky is forbidden" in m for m in messages)
     assert any("@req: needs an ID" in m for m in messages)
 
