@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -47,7 +48,7 @@ class Mutant:
 class Outcome:
     name: str
     defect: str
-    status: str = "pending"  # caught | missed | not observable | stale | error
+    status: str = "pending"  # caught | missed | inconclusive | not observable | stale | error
     proof: str = ""
     caught_by: list[str] = field(default_factory=list)
     failing_unmutated_too: list[str] = field(default_factory=list)
@@ -88,11 +89,13 @@ def apply(mutant: Mutant, tree: Path) -> str | None:
 
 
 def pytest(tree: Path, tests: list[str], jobs: int, junit: Path | None = None) -> subprocess.CompletedProcess:
+    # a loaded machine starts sandboxes slowly: that must not read as a scenario catching (or missing) a mutant
+    env = {**os.environ, "DESKCHECK_SANDBOX_START_TIMEOUT_S": os.environ.get("DESKCHECK_SANDBOX_START_TIMEOUT_S", "120")}
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", "-n", str(jobs),
                "--alluredir", str(tree / "reports" / "allure-results"), *tests]
     if junit is not None:
         command.append(f"--junitxml={junit}")
-    return subprocess.run(command, cwd=tree, capture_output=True, text=True)
+    return subprocess.run(command, cwd=tree, capture_output=True, text=True, env=env)
 
 
 def failed_tests(junit: Path) -> set[str]:
@@ -105,6 +108,14 @@ def failed_tests(junit: Path) -> set[str]:
             module = (case.get("classname") or "").replace(".", "/")
             failed.add(f"{module}.py::{case.get('name')}")
     return failed
+
+
+def could_not_run(junit: Path) -> list[str]:
+    """The first line of each error outside a test's own checks (set-up or tear-down: the environment)."""
+    if not junit.exists():
+        return ["pytest wrote no results"]
+    return [(case.find("error").get("message") or "error").splitlines()[0]
+            for case in ElementTree.parse(junit).iter("testcase") if case.find("error") is not None]
 
 
 def scenarios_for(mutant: Mutant, scope: str) -> list[str]:
@@ -152,7 +163,10 @@ def run_one(mutant: Mutant, clean: Path, scratch: Path, scope: str, jobs: int) -
             unmutated_too = failed_tests(again)
         outcome.caught_by = sorted(failed - unmutated_too)
         outcome.failing_unmutated_too = sorted(unmutated_too)
-        outcome.status = "caught" if outcome.caught_by else "missed"
+        broken = could_not_run(junit)
+        outcome.status = "caught" if outcome.caught_by else "inconclusive" if broken else "missed"
+        if broken and not outcome.caught_by:
+            outcome.detail = f"{len(broken)} scenarios could not run: {broken[0]}"
         return outcome
     finally:
         outcome.seconds = round(time.monotonic() - started, 1)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.mutants import ROOT, apply, failed_tests, load
+from bench.mutants import ROOT, apply, could_not_run, failed_tests, load
 
 MUTANTS = load()
 
@@ -36,3 +36,13 @@ def test_failures_are_read_from_junit(tmp_path: Path) -> None:
     junit.write_text('<testsuites><testsuite><testcase classname="tests.test_x" name="test_a"><failure/></testcase>'
                      '<testcase classname="tests.test_x" name="test_b"/></testsuite></testsuites>')
     assert failed_tests(junit) == {"tests/test_x.py::test_a"}
+
+
+def test_scenarios_that_could_not_run_are_told_apart_from_failures(tmp_path: Path) -> None:
+    junit = tmp_path / "junit.xml"
+    junit.write_text('<testsuites><testsuite><testcase classname="tests.test_x" name="test_a">'
+                     '<error message="failed on setup with Environment: the sandbox did not start&#10;more"/>'
+                     '</testcase><testcase classname="tests.test_x" name="test_b"><failure/></testcase>'
+                     '</testsuite></testsuites>')
+    assert could_not_run(junit) == ["failed on setup with Environment: the sandbox did not start"]
+    assert could_not_run(tmp_path / "missing.xml") == ["pytest wrote no results"]
