@@ -125,6 +125,14 @@ def module_summary(area: str, root: Path = ROOT) -> str:
     return " ".join(doc.strip().split("\n\n")[0].split())  # the first paragraph, on one line
 
 
+def table_lines(table: tuple[tuple[str, ...], ...] | None) -> list[str]:
+    """A data table's rows as Gherkin writes them, cells padded to line up."""
+    if not table:
+        return []
+    widths = [max(len(row[i]) for row in table if i < len(row)) for i in range(max(map(len, table)))]
+    return ["| " + " | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) + " |" for row in table]
+
+
 def glossary_section(name: str, concept: str) -> str | None:
     """The glossary section that lists a parameter's values, if one does."""
     return GLOSSARY_BY_CONCEPT.get((concept, name)) or GLOSSARY_OF_PARAMETER.get(name)
@@ -196,7 +204,7 @@ def render_entry(entry: Entry) -> list[str]:
     if entry.example:
         out.append(f"- **Example:** ({entry.example.where})")
         out += ["", "  ```gherkin", f"  {entry.example.line}"]
-        out += [f"    | {' | '.join(row)} |" for row in entry.example.table or ()]
+        out += [f"    {row}" for row in table_lines(entry.example.table)]
         out += ["  ```", ""]
     else:
         out.append("- **Example:** none yet: no feature uses this step")

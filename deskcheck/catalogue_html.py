@@ -10,7 +10,7 @@ import html
 from pathlib import Path
 
 from deskcheck import glossary, stepdefs
-from deskcheck.catalogue import Entry, by_concept, entries, glossary_section, needs_text
+from deskcheck.catalogue import Entry, by_concept, entries, glossary_section, needs_text, table_lines
 from deskcheck.glossary_render import inline_html, render_html
 from deskcheck.stepdefs import ROOT, StepDef
 
@@ -86,7 +86,7 @@ def _entry_html(entry: Entry, index: int) -> str:
     if definition.takes_table:
         out.append("<dt>Data table</dt><dd>yes, under the step line</dd>")
     if entry.example:
-        lines = [entry.example.line, *(f"  | {' | '.join(row)} |" for row in entry.example.table or ())]
+        lines = [entry.example.line, *(f"  {row}" for row in table_lines(entry.example.table))]
         out.append(f"<dt>Example</dt><dd><pre>{html.escape(chr(10).join(lines))}</pre>"
                    f"<small>{html.escape(entry.example.where)}</small></dd>")
     else:

@@ -1,7 +1,9 @@
 """The ``deskcheck`` command.
 
     deskcheck sandbox [ARGS...]   start the reference contact center (python -m sandbox ARGS...)
-    deskcheck steps [--check]     write the step catalogue docs/steps.md from steps/*.py
+    deskcheck steps [--check]     write the step catalogue (docs/steps.md, steps.html) and the glossary
+    deskcheck steps --usage       list the steps no feature uses and near-duplicate steps
+    deskcheck glossary [-o FILE]  the configured target's own values (queues, dispositions, states, ...)
     deskcheck lint [PATHS...]     check feature files before any browser starts (exit 1 on errors)
     deskcheck monitor [--once]    synthetic monitoring: one test record through the crm -> marketing sync
 
@@ -55,6 +57,12 @@ def run_steps(args: Sequence[str]) -> int:
     return catalogue.main(args)
 
 
+def run_glossary(args: Sequence[str]) -> int:
+    from deskcheck import glossary
+
+    return glossary.main(args)
+
+
 def run_lint(args: Sequence[str]) -> int:
     from deskcheck import lint
 
@@ -70,9 +78,13 @@ def run_monitor(args: Sequence[str]) -> int:
 COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "sandbox": ("start the reference contact center (crm + cti) for a person to click around; "
                 "arguments are passed to `python -m sandbox` (try `deskcheck sandbox --help`)", run_sandbox),
-    "steps": ("write the step catalogue (docs/steps.md) from the step definitions; --check, --stdout", run_steps),
-    "lint": ("check feature files (default features/): undefined steps, tags, outlines, duplicates, fixed waits, "
-             "parse errors", run_lint),
+    "steps": ("write the step catalogue by business concept (docs/steps.md, docs/steps.html with a search box) and "
+              "the sandbox's glossary (docs/glossary.md); --check, --stdout, --no-glossary, --usage", run_steps),
+    "glossary": ("print (or -o write) the configured target's own values, read through its adapters: queues, "
+                 "dispositions, agent states, IVR menus, intents, SLA policies, actors", run_glossary),
+    "lint": ("check feature files (default features/): undefined steps (with a definition to paste), lines two "
+             "steps match, names that are no actor or customer, tags, outlines, duplicates, fixed waits, parse "
+             "errors", run_lint),
     "monitor": ("place one test record through the crm -> marketing sync on a schedule and report its health "
                 "(--once for one probe; try `deskcheck monitor --help`)", run_monitor),
 }

@@ -108,7 +108,7 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("ivr", _any(_areas("ivr"), _words(r"\bIVR\b"))),
     ("events", _areas("events", "journeys")),
     ("ticket", _any(_areas("tickets", "ticket_view"), _words(r"\bticket\b"))),
-    ("transfer", _words(r"transfer|consult")),
+    ("transfer", _words(r"transfer|consult|\bleg\b")),
     ("outbound", _areas("click_to_dial")),
     ("wrap-up", _any(_areas("wrap_up"), _words(r"wrap-up|disposition|call log"))),
     ("presence", _any(_areas("presence"), _words(

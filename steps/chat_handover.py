@@ -2,7 +2,7 @@
 and the CRM keep the bot's context (the ``chat`` part of the Interaction and of the CallLog)."""
 from __future__ import annotations
 
-from pytest_bdd import parsers, then, when
+from pytest_bdd import then, when
 
 from deskcheck.capabilities import needs
 from deskcheck.names import phrase
