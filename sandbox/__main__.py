@@ -2,6 +2,10 @@
 
     python -m sandbox            # human banner with console URL and demo logins
     python -m sandbox --json     # one JSON line with the URLs (used by the suite's target fixture)
+
+The suite's client (deskcheck-suite) takes the secret in DESKCHECK_SANDBOX_CLIENT_SECRET (the suite starts
+its sandbox with one made per run), else the demo secret suite-secret. The systems' own clients get new
+random secrets every start.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ import uvicorn
 
 from .platform.auth import REFRESH_TTL_SECONDS
 from .platform.clock import Clock
-from .platform.system import SandboxConfig
+from .platform.system import SandboxConfig, suite_secret_from
 from .platform.webhook_targets import WebhookTargets
 
 def _discover_systems() -> tuple[str, ...]:
@@ -107,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     urls = {name: f"http://127.0.0.1:{sock.getsockname()[1]}" for name, sock in sockets.items()}
     config = SandboxConfig(urls=urls, data_dir=data_dir, token_ttl=args.token_ttl,
                            sandbox_mode=not args.no_sandbox_mode, clock=Clock(frozen=args.frozen_clock),
-                           refresh_token_ttl=args.refresh_token_ttl, webhook_allowlist=tuple(args.webhook_allow))
+                           refresh_token_ttl=args.refresh_token_ttl, webhook_allowlist=tuple(args.webhook_allow),
+                           suite_secret=suite_secret_from())
     built = {name: importlib.import_module(f"sandbox.{name}.app").build(config) for name in SYSTEMS}
     systems = [system for system, _ in built.values()]
     for system in systems:

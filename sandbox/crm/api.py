@@ -17,7 +17,8 @@ from ..platform.system import System
 from .phone import PhoneError, normalize_phone, try_normalize_phone
 from .store import DEFAULT_QUEUES, Conflict, Crm, Forbidden, Invalid, NotFound
 from .visibility import hidden_fields, is_user, roles_view
-from .write_rules import require_may_delete_contacts, require_may_write_call_log, require_service
+from .write_rules import (require_may_delete_contacts, require_may_write_call_log, require_may_write_followup,
+                          require_service)
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 Name = Field(min_length=1, max_length=100)
@@ -493,7 +494,10 @@ def build_api(system: System, crm: Crm) -> APIRouter:
 
     @router.post("/activities/{interaction_id}/contact", name="crm.activities.choose_contact", tags=["activities"])
     def choose_contact(interaction_id: InteractionId, body: ContactChoiceIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
-        return call(crm.choose_contact, interaction_id, body.contact_id, principal.name)
+        with system.db.transaction():  # the role check and the write see the same call log
+            if is_user(principal):
+                require_may_write_call_log(principal, crm.activity(interaction_id), None, None)
+            return call(crm.choose_contact, interaction_id, body.contact_id, principal.name)
 
     @router.get("/activities", name="crm.activities.list", tags=["activities"])
     def list_activities(contact_id: RecordId | None = None, interaction_id: str | None = None) -> dict[str, Any]:
@@ -501,11 +505,13 @@ def build_api(system: System, crm: Crm) -> APIRouter:
 
     # -- follow-ups (callbacks from cti) and linked tickets (helpdesk) ---------------------------
     @router.put("/followups/{followup_id}", name="crm.followups.upsert", tags=["follow-ups"])
-    def upsert_followup(followup_id: FollowupId, body: FollowupIn) -> dict[str, Any]:
+    def upsert_followup(followup_id: FollowupId, body: FollowupIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
         fields = body.model_dump()
         fields["phone"] = try_normalize_phone(body.phone) or body.phone
         fields["correlation_id"] = body.correlation_id or correlation.current()
-        return call(crm.upsert_followup, followup_id, fields)
+        with system.db.transaction():  # the role check and the write see the same follow-up
+            require_may_write_followup(principal, crm.followup(followup_id), body.status, fields["attempts"])
+            return call(crm.upsert_followup, followup_id, fields)
 
     @router.get("/followups", name="crm.followups.list", tags=["follow-ups"])
     def list_followups(contact_id: RecordId | None = None, phone: str | None = None) -> dict[str, Any]:

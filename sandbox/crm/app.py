@@ -12,6 +12,7 @@ from .console import SESSION_COOKIE, build_console
 from .schema import SCHEMA_SQL
 from .seed import seed
 from .store import Crm
+from .visibility import event_as_seen_by
 
 DESCRIPTION = """The sandbox CRM. APIs take a bearer token from `/oauth/token` (client credentials, or a
 password grant for a user: the user's role then hides fields) or the console's `crm_session` cookie.
@@ -27,6 +28,7 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
 
     system.auth.session_lookup = session_lookup
     system.auth.verify_user = crm.verify_user
+    system.events.user_view = event_as_seen_by
     system.on_seed(lambda: seed(system.db))
 
     app = system.create_app("deskcheck crm", DESCRIPTION)

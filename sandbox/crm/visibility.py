@@ -42,7 +42,8 @@ def event_as_seen_by(principal: Principal, event: dict[str, Any]) -> dict[str, A
     if event["type"].startswith("webhook."):
         return None  # partner integrations are the integration admin's business (403 on /api/webhooks too)
     kind = event["type"].split(".")[0]  # "billing.balance" is hidden as "balance" in billing.* events
-    hidden = {name.split(".")[-1] for name in hidden_fields(principal) if "." not in name or name.startswith(f"{kind}.")}
+    hidden = {name.split(".")[-1] for name in hidden_fields(principal)
+              if "." not in name or name.startswith(f"{kind}.")}
     if not hidden:
         return event
     data = {key: value for key, value in event["data"].items() if key not in hidden}

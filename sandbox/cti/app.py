@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..platform import correlation
 from ..platform.auth import Principal
 from ..platform.system import SandboxConfig, System
-from .access import require_may_list_calls_of, require_may_read_call, require_supervisor
+from .access import (agent_as_seen_by, event_as_seen_by, require_may_list_calls_of, require_may_read_call,
+                     require_supervisor)
 from .errors import CtiError
 from .model import Cti
 from .model_base import SCHEMA, WRAPUP_MODES, settings_view
@@ -161,6 +162,7 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
         return Principal("session", agent["username"], agent["role"]) if agent else None
 
     system.auth.session_lookup = session_principal
+    system.events.user_view = lambda principal, event: event_as_seen_by(cti, principal, event)
     system.on_seed(cti.seed)
     system.on_reset(lambda: cti._outgoing.clear())
     system.on_tick(cti.tick)
@@ -178,7 +180,8 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
     # ---- agents ------------------------------------------------------------------------------------
     @api.get("/agents", name="cti.agents.list")
     def list_agents(principal: Principal = Depends(system.auth)) -> dict[str, Any]:
-        return {"agents": [cti.agent_view(a) for a in cti.all_agents()]}
+        """Every agent: in full for supervisors, services and the agent themselves; others as a roster entry."""
+        return {"agents": [agent_as_seen_by(principal, cti.agent_view(a)) for a in cti.all_agents()]}
 
     @api.post("/agents", name="cti.agents.create", status_code=201)
     def create_agent(body: AgentIn, response: Response, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
@@ -190,7 +193,7 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
 
     @api.get("/agents/{username}", name="cti.agents.get")
     def get_agent(username: str, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
-        return cti.agent_view(cti.agent_doc(username))
+        return agent_as_seen_by(principal, cti.agent_view(cti.agent_doc(username)))
 
     @api.post("/agents/{username}/state", name="cti.agents.state")
     def set_state(username: str, body: StateIn, principal: Principal = Depends(system.auth)) -> JSONResponse:

@@ -8,7 +8,7 @@ import json
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Callable
 
 import httpx
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -45,6 +45,10 @@ CREATE TABLE IF NOT EXISTS webhooks (
 
 RETRY_DELAYS = (0.2, 0.4, 0.8, 1.6)  # seconds between the five delivery attempts
 
+#: how a user (a console or softphone session, a password grant) sees one event: as it is, trimmed, or not at all
+UserView = Callable[[Principal, dict[str, Any]], dict[str, Any] | None]
+EventFilter = Callable[[dict[str, Any]], dict[str, Any] | None]
+
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
@@ -76,6 +80,8 @@ class EventBus:
                  webhook_targets: WebhookTargets | None = None) -> None:
         self.db, self.source, self.clock, self.faults = db, source, clock, faults
         self.webhook_targets = webhook_targets or WebhookTargets()  # no list given: no deliveries anywhere
+        # a system with users says what each may read (the role rules of its own API); without one, users read none
+        self.user_view: UserView | None = None
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._lock = threading.Lock()
         self._delivery = ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"{source}-webhooks")
@@ -116,9 +122,21 @@ class EventBus:
             loop.call_soon_threadsafe(flag.set)
 
     # -- reading ---------------------------------------------------------------------------
+    def readable_by(self, principal: Principal) -> EventFilter | None:
+        """None when the caller reads every event (a system integration); else what it sees of each one."""
+        if principal.kind == "client":
+            return None
+        user_view = self.user_view
+        if user_view is None:
+            raise HTTPException(403, f"the {self.source} events are for system integrations (a service token); "
+                                     f"{principal.name} is a user")
+        return lambda event: user_view(principal, event)
+
     def list(self, after: int = 0, type: str | None = None, correlation_id: str | None = None,
-             limit: int = 1000) -> list[dict[str, Any]]:
-        sql, params = "SELECT * FROM events WHERE seq > ?", [after]
+             limit: int = 1000, view: EventFilter | None = None) -> list[dict[str, Any]]:
+        """Up to ``limit`` events after seq ``after``, each as ``view`` shows it (those it hides are skipped,
+        so a page is full whenever enough visible events follow)."""
+        sql, params = "SELECT * FROM events WHERE seq > ?", []
         if type:
             sql += " AND type = ?"
             params.append(type)
@@ -126,14 +144,25 @@ class EventBus:
             sql += " AND correlation_id = ?"
             params.append(correlation_id)
         sql += " ORDER BY seq LIMIT ?"
-        params.append(limit)
-        return [_row_to_event(r) for r in self.db.query(sql, tuple(params))]
+        events: list[dict[str, Any]] = []
+        while len(events) < limit:
+            rows = self.db.query(sql, (after, *params, limit))
+            for row in rows:
+                after = row["seq"]
+                event = _row_to_event(row) if view is None else view(_row_to_event(row))
+                if event is not None:
+                    events.append(event)
+                    if len(events) == limit:
+                        break
+            if len(rows) < limit:
+                break
+        return events
 
     def last_seq(self) -> int:
         row = self.db.one("SELECT MAX(seq) AS seq FROM events")
         return row["seq"] or 0 if row else 0
 
-    async def stream(self, after: int, request: Request):
+    async def stream(self, after: int, request: Request, view: EventFilter | None = None):
         loop = asyncio.get_running_loop()
         flag = asyncio.Event()
         with self._lock:
@@ -145,12 +174,14 @@ class EventBus:
                 flag.clear()
                 rows = self.db.query("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT 500", (after,))
                 for row in rows:
-                    event = _row_to_event(row)
+                    after = row["seq"]
+                    event = _row_to_event(row) if view is None else view(_row_to_event(row))
+                    if event is None:
+                        continue
                     frame = f"id: {event['seq']}\nevent: {event['type']}\ndata: {json.dumps(event)}\n\n"
                     yield frame
                     if row["duplicated"]:
                         yield frame
-                    after = event["seq"]
                 if rows:
                     continue
                 try:
@@ -213,18 +244,21 @@ class EventBus:
 
         @router.get("/api/events", name=f"{self.source}.events.list")
         def list_events(after: RecordId = 0, type: str | None = None, correlation_id: str | None = None,
-                        limit: SafeInt = 1000) -> dict[str, Any]:
+                        limit: SafeInt = 1000, principal: Principal = Depends(auth_dependency)) -> dict[str, Any]:
             if after < 0 or not 1 <= limit <= 5000:
                 raise HTTPException(422, "after must be >= 0 and limit between 1 and 5000")
-            return {"events": self.list(after, type, correlation_id, limit), "last_seq": self.last_seq()}
+            view = self.readable_by(principal)
+            return {"events": self.list(after, type, correlation_id, limit, view), "last_seq": self.last_seq()}
 
         @router.get("/api/events/stream", name=f"{self.source}.events.stream")
-        async def stream(request: Request, after: RecordId | None = None) -> StreamingResponse:
+        async def stream(request: Request, after: RecordId | None = None,
+                         principal: Principal = Depends(auth_dependency)) -> StreamingResponse:
+            view = self.readable_by(principal)
             start = after
             if start is None:
                 header = request.headers.get("last-event-id")
                 start = self.last_seq() if header is None else _seq_from_header(header)
-            return StreamingResponse(self.stream(start, request), media_type="text/event-stream",
+            return StreamingResponse(self.stream(start, request, view), media_type="text/event-stream",
                                      headers={"cache-control": "no-cache", "x-accel-buffering": "no"})
 
         @router.post("/api/webhooks", status_code=201, name=f"{self.source}.webhooks.create")

@@ -1,9 +1,11 @@
 """Builds one sandbox system: its FastAPI app with auth, events, faults and the test API."""
 from __future__ import annotations
 
+import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -21,13 +23,20 @@ from .faults import Faults, faults_router, faulty_route_class
 from .service import OUTBOX_SCHEMA, Outbox, ServiceClient
 from .webhook_targets import WebhookTargets
 
-SERVICE_SECRETS = {"crm": ("crm-service", "crm-secret"), "cti": ("cti-service", "cti-secret"),
-                   "ivr": ("ivr-service", "ivr-secret"), "chat": ("chat-service", "chat-secret"),
-                   "helpdesk": ("helpdesk-service", "helpdesk-secret"),
-                   "marketing": ("marketing-service", "marketing-secret")}
-SERVICE_CLIENTS = {"deskcheck-suite": "suite-secret", **dict(SERVICE_SECRETS.values())}
+SUITE_CLIENT = "deskcheck-suite"
+# The suite's client secret: this variable when set (the suite starts its sandbox with one made per run), else
+# the demo secret the README gives to people clicking around with `deskcheck sandbox`.
+SUITE_SECRET_VARIABLE, DEMO_SUITE_SECRET = "DESKCHECK_SANDBOX_CLIENT_SECRET", "suite-secret"
 # The suite's client subscribes partners' webhooks; the systems' own clients only exchange data.
-CLIENT_ROLES = {"deskcheck-suite": INTEGRATION_ADMIN}
+CLIENT_ROLES = {SUITE_CLIENT: INTEGRATION_ADMIN}
+
+
+def service_client_id(system: str) -> str:
+    return f"{system}-service"
+
+
+def suite_secret_from(environ: Mapping[str, str] = os.environ) -> str:
+    return environ.get(SUITE_SECRET_VARIABLE) or DEMO_SUITE_SECRET
 
 
 VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
@@ -51,6 +60,18 @@ class SandboxConfig:
     webhook_allowlist: tuple[str, ...] = ()  # where webhooks may deliver (loopback too in sandbox mode)
     clock: Clock = field(default_factory=Clock)
     faults: Faults = field(default_factory=Faults)
+    suite_secret: str = field(default=DEMO_SUITE_SECRET, repr=False)
+    # the systems' own clients, one per system, with secrets made for this run: known only inside this process
+    service_secrets: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for system in self.urls:
+            self.service_secrets.setdefault(service_client_id(system), secrets.token_urlsafe(32))
+
+    @property
+    def clients(self) -> dict[str, str]:
+        """Every client id the systems accept, with its secret."""
+        return {SUITE_CLIENT: self.suite_secret, **self.service_secrets}
 
 
 class ClockIn(BaseModel):
@@ -68,12 +89,13 @@ class System:
         targets = WebhookTargets(config.webhook_allowlist, allow_loopback=config.sandbox_mode,
                                  own_urls=config.urls.values())
         self.events = EventBus(self.db, name, self.clock, self.faults, targets)
-        self.auth = Auth(self.clock, config.token_ttl, SERVICE_CLIENTS, client_roles=CLIENT_ROLES,
+        self.auth = Auth(self.clock, config.token_ttl, config.clients, client_roles=CLIENT_ROLES,
                          refresh_ttl_seconds=config.refresh_token_ttl)
         self.route_class = faulty_route_class(self.faults)
         self.peers: dict[str, ServiceClient] = {}
         self.outboxes: dict[str, Outbox] = {}
-        client_id, secret = SERVICE_SECRETS.get(name, ("deskcheck-suite", "suite-secret"))
+        client_id = service_client_id(name)
+        secret = config.service_secrets[client_id]
         for peer, url in config.urls.items():
             if peer != name:
                 client = ServiceClient(name, peer, url, client_id, secret, self.faults)

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+DEMO_SECRET = "suite-secret"  # the sandbox's default for people clicking around; it is in the repository
 STREAMING = re.compile(r"/stream$")
 
 
@@ -33,3 +36,13 @@ def test_a_made_up_token_is_refused(system_api):
 def test_the_event_stream_needs_a_token_too(system_api):
     response = system_api.anonymous.get("/api/events/stream", params={"after": 0})
     assert response.status_code == 401
+
+
+def test_the_suites_own_sandbox_takes_only_a_secret_made_for_this_run(system_api, target, settings):
+    if not target.is_sandbox:
+        pytest.skip("your own environment: its client secret is yours (DESKCHECK_CLIENT_SECRET)")
+    assert settings.client_secret != DEMO_SECRET
+    refused = system_api.anonymous.post("/oauth/token", data={
+        "grant_type": "client_credentials", "client_id": settings.client_id, "client_secret": DEMO_SECRET})
+    assert refused.status_code == 401, refused.text
+    assert "events" in system_api.client.get("/api/events", params={"limit": 1})  # the run's secret works

@@ -1,25 +1,22 @@
 """Least privilege in every sandbox API, checked by the server for each role (not only by the pages):
 webhooks only for the integration-admin client and only to allowed URLs; the cti's board and calls;
-the crm's contact deletion and call logs.
+the crm's contact deletion, call logs (linking a call to a contact too) and follow-ups.
 
 Demo logins: maya and leo (agents), tia (trainee), sam (supervisor).
 """
 from __future__ import annotations
 
-import itertools
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
 
+from access_helpers import as_client, call_of, cti_session, fresh_number, system_in_process
 from channel_helpers import ok
 
 SYSTEMS = ("crm", "cti", "ivr", "chat", "helpdesk", "marketing")
-# a plain integration client: full data access, but it does not administer integrations
-SERVICE_CLIENT = ("crm-service", "crm-secret")
+INTEGRATION_ADMIN = "integration-admin"
 QUIET_HOOK = {"secret": "s3cret-for-tests", "types": ["never.emitted"]}  # nothing is ever delivered to it
-_fresh = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
@@ -28,38 +25,31 @@ def fresh_sandbox(crm: httpx.Client, cti: httpx.Client) -> None:
         ok(client.post("/_sandbox/reset"))
 
 
-def service_client(base_url: str) -> httpx.Client:
-    client_id, secret = SERVICE_CLIENT
-    token = ok(httpx.post(f"{base_url}/oauth/token", data={
-        "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret}))["access_token"]
-    return httpx.Client(base_url=base_url, timeout=10.0, headers={"authorization": f"Bearer {token}"})
-
-
-@contextmanager
-def cti_session(cti: httpx.Client, cti_url: str, username: str) -> Iterator[httpx.Client]:
-    """The user's softphone session on the cti: a one-time sign-in code exchanged for its cookie."""
-    code = ok(cti.post("/api/sso/codes", json={"username": username}), 201)["code"]
-    with httpx.Client(base_url=cti_url, timeout=10.0) as browser:
-        assert browser.get("/softphone", params={"code": code}).status_code == 303
-        yield browser
-
-
 def hook_ids(client: httpx.Client) -> set[str]:
     return {hook["id"] for hook in ok(client.get("/api/webhooks"))["webhooks"]}
 
 
 # ---- webhooks -------------------------------------------------------------------------------------
-def test_only_the_integration_admin_manages_webhooks_on_every_system(sandbox_urls, api) -> None:
+def test_the_integration_admin_manages_webhooks_on_every_system(sandbox_urls, api) -> None:
     for system in SYSTEMS:
-        admin, service = api(sandbox_urls[system]), service_client(sandbox_urls[system])
-        with service:
-            hook = ok(admin.post("/api/webhooks", json={"url": "http://127.0.0.1:9/hooks", **QUIET_HOOK}), 201)
-            assert ok(service.post("/api/webhooks", json={"url": "http://127.0.0.1:9/other", **QUIET_HOOK}), 403)
-            assert ok(service.get("/api/webhooks"), 403)["detail"].startswith("listing webhooks needs the integration-admin")
-            assert ok(service.delete(f"/api/webhooks/{hook['id']}"), 403)
-            assert hook_ids(admin) == {hook["id"]}, system
-            assert admin.delete(f"/api/webhooks/{hook['id']}").status_code == 204, system
-            assert hook_ids(admin) == set(), system
+        admin = api(sandbox_urls[system])
+        hook = ok(admin.post("/api/webhooks", json={"url": "http://127.0.0.1:9/hooks", **QUIET_HOOK}), 201)
+        assert hook_ids(admin) == {hook["id"]}, system
+        assert admin.delete(f"/api/webhooks/{hook['id']}").status_code == 204, system
+        assert hook_ids(admin) == set(), system
+
+
+def test_a_plain_service_client_does_not_manage_webhooks(tmp_path) -> None:
+    """The systems' own clients read and write every record but administer no integration. Their secrets are
+    made per run inside the sandbox, so this is checked on a system built in process (the same router)."""
+    with system_in_process(tmp_path) as (system, http):
+        admin, service = as_client(system, "deskcheck-suite", INTEGRATION_ADMIN), as_client(system, "crm-service")
+        hook = ok(http.post("/api/webhooks", json={"url": "http://127.0.0.1:9/a", **QUIET_HOOK}, headers=admin), 201)
+        assert ok(http.post("/api/webhooks", json={"url": "http://127.0.0.1:9/b", **QUIET_HOOK}, headers=service), 403)
+        assert ok(http.get("/api/webhooks", headers=service), 403)["detail"].startswith(
+            "listing webhooks needs the integration-admin")
+        assert ok(http.delete(f"/api/webhooks/{hook['id']}", headers=service), 403)
+        assert [h["id"] for h in ok(http.get("/api/webhooks", headers=admin))["webhooks"]] == [hook["id"]]
 
 
 @pytest.mark.parametrize("username", ["tia", "maya", "sam"])
@@ -103,15 +93,6 @@ def test_webhook_urls_outside_the_allow_list_are_refused_with_a_reason(sandbox_u
 
 
 # ---- cti: the board and the calls -------------------------------------------------------------------
-def call_of(cti: httpx.Client, username: str) -> dict[str, Any]:
-    """A connected call of ``username`` (made available, offered the only call, answered for them)."""
-    ok(cti.post(f"/api/agents/{username}/state", json={"state": "AVAILABLE"}))
-    offered = ok(cti.post("/api/simulator/calls", json={"from_number": f"+1555880{next(_fresh):04d}",
-                                                        "queue": "support"}), 201)
-    assert offered["agent"] == username, offered
-    return ok(cti.post(f"/api/interactions/{offered['id']}/answer"))
-
-
 @pytest.mark.parametrize("username, status", [("tia", 403), ("maya", 403), ("sam", 200)])
 def test_the_supervisor_board_api_checks_the_role(sandbox_urls, cti, username: str, status: int) -> None:
     with cti_session(cti, sandbox_urls["cti"], username) as session:
@@ -148,7 +129,7 @@ def test_an_agent_transferred_a_call_still_reads_it(sandbox_urls, cti) -> None:
 # ---- crm: deleting contacts and writing call logs -------------------------------------------------
 def a_contact(crm: httpx.Client) -> dict[str, Any]:
     return ok(crm.post("/api/contacts", json={"first_name": "Rosa", "last_name": "Delgado",
-                                             "phone": f"+1555881{next(_fresh):04d}"}), 201)
+                                             "phone": fresh_number("+1555881")}), 201)
 
 
 @pytest.mark.parametrize("username, status", [("tia", 403), ("maya", 403), ("sam", 200)])
@@ -166,7 +147,7 @@ COMPLETED = {"status": "completed", "direction": "inbound", "from_number": "+155
 
 
 def log_of(crm: httpx.Client, fields: dict[str, Any]) -> str:
-    interaction_id = f"acl-call-{next(_fresh):04d}"
+    interaction_id = f"acl-call-{fresh_number('')}"
     ok(crm.put(f"/api/activities/{interaction_id}", json=fields))  # the telephony integration writes it
     return interaction_id
 
@@ -193,8 +174,54 @@ def test_agents_write_only_their_own_in_progress_call_logs(sandbox_urls, api, cr
     assert ok(sam.put(f"/api/activities/{interaction_id}", json={"notes": "Coached"}))["notes"] == "Coached"
     log = ok(crm.get(f"/api/activities/{interaction_id}"))
     assert (log["status"], log["agent"], log["notes"]) == ("in_progress", "maya", "Coached")
-    own = ok(tia.put(f"/api/activities/acl-own-{next(_fresh):04d}", json={"status": "in_progress", "notes": "Mine"}))
+    own = ok(tia.put(f"/api/activities/acl-own-{fresh_number('')}", json={"status": "in_progress", "notes": "Mine"}))
     assert own["agent"] == "tia"  # a log a user starts is theirs
     batch = {"activities": [{"interaction_id": interaction_id, "status": "completed", "disposition": "SALE"}]}
     assert ok(tia.post("/api/activities/bulk", json=batch), 403)
     assert ok(crm.get(f"/api/activities/{interaction_id}"))["status"] == "in_progress"
+
+
+def test_users_link_only_their_own_in_progress_call_to_a_contact(sandbox_urls, api, crm) -> None:
+    mayas = log_of(crm, {"status": "in_progress", "direction": "inbound", "queue": "support", "agent": "maya"})
+    completed = log_of(crm, COMPLETED)
+    rosa, other = a_contact(crm), a_contact(crm)
+    maya, tia, sam = (api(sandbox_urls["crm"], name, f"{name}-pass") for name in ("maya", "tia", "sam"))
+    link = f"/api/activities/{mayas}/contact"
+    assert "belongs to maya" in ok(tia.post(link, json={"contact_id": other["id"]}), 403)["detail"]
+    assert ok(maya.post(link, json={"contact_id": other["id"]}))["contact_id"] == other["id"]
+    assert ok(sam.post(link, json={"contact_id": rosa["id"]}))["contact_id"] == rosa["id"]
+    for user in (maya, sam):
+        assert "completed call log" in ok(user.post(f"/api/activities/{completed}/contact",
+                                                    json={"contact_id": other["id"]}), 403)["detail"]
+    assert ok(crm.get(f"/api/activities/{completed}"))["contact_id"] is None
+    linked = ok(crm.post(f"/api/activities/{completed}/contact", json={"contact_id": rosa["id"]}))  # the integration
+    assert (linked["contact_id"], linked["status"]) == (rosa["id"], "completed")
+    assert ok(tia.post("/api/activities/acl-no-such-call/contact", json={"contact_id": rosa["id"]}), 404)
+
+
+FOLLOW_UP = {"phone": "+15550100002", "queue": "support", "reason": "Requested", "status": "in_progress",
+             "next_action": "Wrap up the callback",
+             "attempts": [{"n": 1, "interaction_id": "acl-callback-call", "agent": "maya", "outcome": "connected"}]}
+
+
+def follow_up(crm: httpx.Client, followup_id: str) -> dict[str, Any]:
+    return next(f for f in ok(crm.get("/api/followups", params={"phone": FOLLOW_UP["phone"]}))["followups"]
+                if f["id"] == followup_id)
+
+
+def test_users_update_only_the_follow_up_of_their_own_callback_in_progress(sandbox_urls, api, crm) -> None:
+    mayas, scheduled = f"acl-cb-{fresh_number('')}", f"acl-cb-{fresh_number('')}"
+    ok(crm.put(f"/api/followups/{mayas}", json=FOLLOW_UP))  # the telephony integration writes them
+    ok(crm.put(f"/api/followups/{scheduled}", json={**FOLLOW_UP, "status": "scheduled", "attempts": []}))
+    maya, tia, sam = (api(sandbox_urls["crm"], name, f"{name}-pass") for name in ("maya", "tia", "sam"))
+    assert "belongs to maya" in ok(tia.put(f"/api/followups/{mayas}", json={**FOLLOW_UP, "notes": "x"}), 403)["detail"]
+    assert ok(maya.put(f"/api/followups/{mayas}", json={**FOLLOW_UP, "next_action": "Email the label"}))
+    assert ok(sam.put(f"/api/followups/{mayas}", json={**FOLLOW_UP, "next_action": "Coach Maya"}))
+    assert ok(maya.put(f"/api/followups/{mayas}", json={**FOLLOW_UP, "status": "completed"}), 403)
+    assert ok(maya.put(f"/api/followups/{mayas}", json={**FOLLOW_UP, "attempts": []}), 403)  # the call history stays
+    assert ok(sam.put(f"/api/followups/{scheduled}", json={**FOLLOW_UP, "status": "scheduled", "attempts": []}), 403)
+    assert ok(maya.put(f"/api/followups/acl-cb-{fresh_number('')}", json=FOLLOW_UP), 403)  # users never start one
+    kept = follow_up(crm, mayas)
+    assert (kept["status"], kept["next_action"], len(kept["attempts"])) == ("in_progress", "Coach Maya", 1)
+    assert follow_up(crm, scheduled)["status"] == "scheduled"
+    assert ok(crm.put(f"/api/followups/{mayas}", json={**FOLLOW_UP, "status": "completed"}))["status"] == "completed"

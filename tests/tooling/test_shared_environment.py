@@ -31,7 +31,8 @@ def test_the_actors_sign_in_as(identities):
 @pytest.fixture(scope="module")
 def shared_environment(settings):
     with own_sandbox(settings, "shared-environment") as urls:
-        yield urls
+        # the secret it was started with (this run's own): the inner run is given it like any target's
+        yield {**urls, "client_secret": settings.client_secret}
 
 
 def usernames(crm_url: str, settings) -> set[str]:
@@ -46,6 +47,7 @@ def run_against(urls: dict[str, str], tmp_path: Path, **environ: str):
     with generated_suite({"test_makes_actors.py": MAKES_ACTORS}) as folder:
         return run_pytest(["-p", "no:randomly", "-n", "0", str(folder)], timeout=180, env={
             "DESKCHECK_CRM_URL": urls["crm"], "DESKCHECK_CTI_URL": urls["cti"],
+            "DESKCHECK_CLIENT_SECRET": urls["client_secret"],
             "USERS_FILE": str(tmp_path / "users.json"), **environ})
 
 

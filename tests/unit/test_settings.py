@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.settings import Settings, SettingsError, load_settings
+from fixtures.settings import Settings, SettingsError, for_this_run, load_settings
 
 
 def write_pyproject(tmp_path: Path, body: str = "") -> Path:
@@ -19,6 +19,18 @@ def test_defaults_start_the_sandbox(tmp_path):
     assert settings.client_id == "deskcheck-suite"
     assert settings.client_secret == "suite-secret"
     assert settings.headless is True
+
+
+def test_the_run_gives_its_own_sandbox_a_secret_made_for_it(tmp_path):
+    demo = load_settings(write_pyproject(tmp_path), environ={})
+    first, second = for_this_run(demo), for_this_run(demo)
+    assert len({demo.client_secret, first.client_secret, second.client_secret}) == 3  # never the repository's
+    assert len(first.client_secret) >= 32 and first.client_id == demo.client_id
+    chosen = load_settings(write_pyproject(tmp_path), environ={"DESKCHECK_CLIENT_SECRET": "given-by-the-team"})
+    assert for_this_run(chosen).client_secret == "given-by-the-team"
+    yours = load_settings(write_pyproject(tmp_path), environ={"DESKCHECK_CRM_URL": "http://crm.test",
+                                                               "DESKCHECK_CTI_URL": "http://cti.test"})
+    assert for_this_run(yours).client_secret == yours.client_secret  # your environment's secret is yours
 
 
 def test_layers_pyproject_then_env_file_then_environment(tmp_path):
