@@ -132,3 +132,4 @@ class ServiceLevels:
     statuses: tuple[tuple[str, str], ...] = ()  # (status, the label the screens show)
     warning_at: float | None = None  # share of the target after which an SLA warns
     escalation_group: str | None = None  # where a breached ticket goes
+    lifecycle: str | None = None  # how a ticket moves between statuses, in words

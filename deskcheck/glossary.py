@@ -72,14 +72,15 @@ def collect(adapters: Any, target: str) -> dict[str, Any]:
     return {
         "target": target,
         "actors": actors(),
-        "roles": _listed(crm.roles),
-        "agent_states": _listed(cti.agent_states),
-        "wrapup": _listed(cti.wrapup_rules),
+        "roles": _listed(lambda: crm.roles()),
+        "agent_states": _listed(lambda: cti.agent_states()),
+        "wrapup": _listed(lambda: cti.wrapup_rules()),
+        "routing": _listed(lambda: cti.routing()),
         "queues": _listed(queues),
-        "ivr": _listed(ivr.menus) if ivr else {NOT_LISTED: "the target has no IVR adapter"},
-        "bot": _listed(chat.intents) if chat else {NOT_LISTED: "the target has no chat adapter"},
-        "knowledge": _listed(chat.knowledge) if chat else {NOT_LISTED: "the target has no chat adapter"},
-        "service_levels": _listed(helpdesk.service_levels) if helpdesk else {NOT_LISTED: "the target has no helpdesk"},
+        "ivr": _listed(lambda: ivr.menus()) if ivr else {NOT_LISTED: "the target has no IVR adapter"},
+        "bot": _listed(lambda: chat.intents()) if chat else {NOT_LISTED: "the target has no chat adapter"},
+        "knowledge": _listed(lambda: chat.knowledge()) if chat else {NOT_LISTED: "the target has no chat adapter"},
+        "service_levels": _listed(lambda: helpdesk.service_levels()) if helpdesk else {NOT_LISTED: "the target has no helpdesk"},
     }
 
 

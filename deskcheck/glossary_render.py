@@ -111,6 +111,9 @@ def _queues(data: dict[str, Any]) -> Section:
                      ", ".join(f"`{d['code']}` ({d['label']})" for d in entry["dispositions"])])
     intro = ["A call arrives on a queue's line (`Dana calls the billing line`); the queue decides the wrap-up: its "
              "mode, its time limit and the dispositions offered (in this order)."]
+    routing = data.get("routing")
+    if routing and not _missing(routing):
+        intro.append(f"Routing: {routing}.")
     if not _missing(wrapup) and wrapup.get("timeout_disposition"):
         intro.append(f"A timeboxed wrap-up that runs out is completed with `{wrapup['timeout_disposition']}`.")
     return Section("queues", "Queues, wrap-up and dispositions", intro,
@@ -172,6 +175,8 @@ def _service_levels(data: dict[str, Any]) -> Section:
         intro.append(f"A clock warns once {round(levels['warning_at'] * 100)}% of its target is used.")
     if levels.get("escalation_group"):
         intro.append(f"A breach escalates the ticket to `{levels['escalation_group']}` and raises its priority one step.")
+    if levels.get("lifecycle"):
+        intro.append(f"Statuses: {levels['lifecycle']}.")
     intro.append("Channels: " + ", ".join(f"`{c}`" for c in levels["channels"]) + ".")
     policies = [[f"`{p['priority']}`", _duration(p["first_reply_seconds"]), _duration(p["resolution_seconds"])]
                 for p in levels["policies"]]

@@ -122,6 +122,8 @@ class CtiPort(Protocol):
     def agent_states(self) -> AgentStates:
         """Every agent state as the softphone, the supervisor board and the CRM show it; the presence menus."""
     def wrapup_rules(self) -> WrapUpRules: ...
+    def routing(self) -> str:
+        """How a queue picks the agent a call rings for, in words."""
     # token_audit
     def api_session(self) -> ApiSession:
         """The access token this adapter's API client holds now (its fingerprint) and how many it has fetched."""

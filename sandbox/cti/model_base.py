@@ -74,6 +74,8 @@ CRM_STATUSES = ("Online", "Busy", "Offline")  # the CRM console's presence menu
 SYSTEM_STATES = (("RESERVED", None, "a call rings for the agent"), ("ON_INTERACTION", None, "the agent is on a call"),
                  ("ACW", None, "the call ended and the agent is wrapping up (after call work)"),
                  ("NOT_READY", MISSED_REASON, "a call rang out unanswered (the ring timeout)"))
+ROUTING = ("a call rings for the queue's Available agent (not a supervisor) who has been idle longest; with nobody "
+           "Available it waits in the queue; a rejected call goes back and rings for the next one")
 WRAPUP_RULES = {"optional": "Done with or without a disposition",
                 "mandatory": "Done only with a disposition",
                 "timeboxed": f"a time limit (the queue's acw_seconds); when it runs out the call is completed with "
@@ -98,6 +100,7 @@ def settings_view() -> dict[str, Any]:
                                "reason": cti_state_for(status, None)[1]} for status in CRM_STATUSES],
         "wrapup_modes": [{"mode": mode, "rule": WRAPUP_RULES[mode]} for mode in WRAPUP_MODES],
         "timeout_disposition": TIMEOUT_DISPOSITION,
+        "routing": ROUTING,
     }
 
 

@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..platform.auth import Principal
 from ..platform.guard import RecordId
 from ..platform.system import SandboxConfig, System
-from .store import (BUSINESS_HOURS, CHANNELS, ESCALATION_GROUP, PRIORITIES, SCHEMA, SLA_POLICIES, STATUS_LABELS, STATUSES,
-                    WARN_AT, Helpdesk, HelpdeskError)
+from .store import (BUSINESS_HOURS, CHANNELS, ESCALATION_GROUP, LIFECYCLE, PRIORITIES, SCHEMA, SLA_POLICIES,
+                    STATUS_LABELS, STATUSES, WARN_AT, Helpdesk, HelpdeskError)
 
 SESSION_COOKIE = "helpdesk_session"
 Channel = Literal[CHANNELS]  # type: ignore[valid-type]
@@ -99,7 +99,7 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
                                  for p, (f, r) in SLA_POLICIES.items()],
                 "priorities": list(PRIORITIES), "channels": list(CHANNELS),
                 "statuses": [{"status": s, "label": STATUS_LABELS[s]} for s in STATUSES],
-                "sla_warning_at": WARN_AT, "escalation_group": ESCALATION_GROUP}
+                "sla_warning_at": WARN_AT, "escalation_group": ESCALATION_GROUP, "lifecycle": LIFECYCLE}
 
     @api.post("/tickets", name="helpdesk.tickets.create", status_code=201)
     def create_ticket(body: TicketIn, principal: Principal = Depends(system.auth)) -> dict[str, Any]:

@@ -34,6 +34,8 @@ STATUSES = ("new", "open", "pending", "solved", "closed")
 CHANNELS = ("phone", "chat", "email", "web")
 WARN_AT = 0.75
 STATUS_LABELS = {"new": "New", "open": "Open", "pending": "Pending customer", "solved": "Solved", "closed": "Closed"}
+LIFECYCLE = ("a ticket starts New; an agent's reply opens it (Open); Pending customer stops its SLA clocks until the "
+             "customer answers, which opens it again; then Solved, and Closed")
 ESCALATION_GROUP = "Escalations"  # the team a breached ticket goes to (its priority goes one step up)
 
 

@@ -79,3 +79,19 @@ def test_the_helpdesk_settings_match_its_policies_and_its_ticket_labels(systems)
     assert ticket["status_label"] == labels[ticket["status"]]
     assert [p["priority"] for p in settings["sla_policies"]] == ["urgent", "high", "normal", "low"]
     assert settings["escalation_group"] == "Escalations"
+
+
+def test_a_new_ticket_starts_as_the_lifecycle_says_and_an_agents_reply_opens_it(systems):
+    helpdesk = systems["helpdesk"]
+    settings = ok(helpdesk.get("/api/settings"))
+    assert settings["lifecycle"].startswith("a ticket starts New; an agent's reply opens it (Open)")
+    ticket = ok(helpdesk.post("/api/tickets", json={"subject": "Lifecycle", "channel": "phone",
+                                                    "requester_email": "lifecycle@example.test"}), 201)
+    assert ticket["status_label"] == "New"
+    replied = ok(helpdesk.post(f"/api/tickets/{ticket['id']}/comments",
+                               json={"body": "Looking into it", "author": "Maya Patel", "public": True}), 201)
+    assert replied["status_label"] == "Open"
+
+
+def test_the_cti_says_how_it_routes(systems):
+    assert "idle longest" in ok(systems["cti"].get("/api/settings"))["routing"]

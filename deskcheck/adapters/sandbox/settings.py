@@ -34,6 +34,9 @@ class CtiSettings:
             presence_menu=_choices(body.get("presence_menu") or [], "label"),
             crm_presence_menu=_choices(body.get("crm_presence_menu") or [], "status"))
 
+    def routing(self) -> str:
+        return self.api.get("/api/settings").get("routing") or ""
+
     def wrapup_rules(self) -> WrapUpRules:
         body = self.api.get("/api/settings")
         return WrapUpRules(tuple(WrapUpMode(m["mode"], m["rule"]) for m in body.get("wrapup_modes") or ()),
@@ -100,4 +103,5 @@ class HelpdeskSettings:
                            for p in body["sla_policies"]),
             priorities=tuple(body.get("priorities") or ()), channels=tuple(body.get("channels") or ()),
             statuses=tuple((s["status"], s["label"]) for s in body.get("statuses") or ()),
-            warning_at=body.get("sla_warning_at"), escalation_group=body.get("escalation_group"))
+            warning_at=body.get("sla_warning_at"), escalation_group=body.get("escalation_group"),
+            lifecycle=body.get("lifecycle"))
