@@ -66,7 +66,10 @@ def customer_with_360(name, cases, orders, billing, personas):
 @needs("call_simulator")
 def customer_calls(caller, queue, personas, telephony, journey):
     """The customer (a persona of the scenario, e.g. Dana or "the unknown caller") calls the support,
-    sales or billing line from their phone; the call is "the call" of the later steps."""
+    sales or billing line from their phone, through the target's call simulator: the call goes straight to
+    the queue, without the IVR (for the IVR, see "calls the support line and enters ... account number").
+    A line that is closed (its opening hours) refuses the call and the step fails saying so. The call is
+    "the call" of the later steps; the queue decides its wrap-up (docs/glossary.md#queues)."""
     journey.track_call(telephony.place_call(from_number=personas[caller].phone, queue=queue))
 
 
