@@ -39,20 +39,20 @@ def test_the_test_api_is_on_in_sandbox_mode(target):
 
 
 @pytest.fixture(scope="module")
-def as_trainee_and_agent(crm, actor_sessions):
+def as_trainee_and_agent(crm_api, actor_sessions):
     """Password-grant clients for the restricted roles (the suite's own trainee and agent users)."""
     trainee, agent = actor_sessions.user("trainee"), actor_sessions.user("agent")
-    clients = {"trainee": crm.as_user(trainee.username, trainee.password),
-               "agent": crm.as_user(agent.username, agent.password)}
+    clients = {"trainee": crm_api.as_user(trainee.username, trainee.password),
+               "agent": crm_api.as_user(agent.username, agent.password)}
     yield clients
     for client in clients.values():
         client.close()
 
 
-def test_the_server_hides_fields_the_role_may_not_see(crm, as_trainee_and_agent):
-    contact = crm.create_contact("Ines", "Okafor", "+15550102020", date_of_birth="1984-03-12", tax_id="TX-00-9",
-                                 account_number=f"ACC-SEC-{id(crm) % 100000}")
-    crm.set_billing(contact["id"], "current", 310.25)
+def test_the_server_hides_fields_the_role_may_not_see(crm_api, as_trainee_and_agent):
+    contact = crm_api.create_contact("Ines", "Okafor", "+15550102020", date_of_birth="1984-03-12", tax_id="TX-00-9",
+                                 account_number=f"ACC-SEC-{id(crm_api) % 100000}")
+    crm_api.set_billing(contact["id"], "current", 310.25)
     seen_by_trainee = as_trainee_and_agent["trainee"].contact(contact["id"])
     for hidden in ("date_of_birth", "tax_id"):
         assert hidden not in seen_by_trainee and hidden in seen_by_trainee["hidden_fields"], seen_by_trainee
@@ -61,17 +61,17 @@ def test_the_server_hides_fields_the_role_may_not_see(crm, as_trainee_and_agent)
     assert listed and all("tax_id" not in c and "date_of_birth" not in c for c in listed), listed
     seen_by_agent = as_trainee_and_agent["agent"].contact(contact["id"])
     assert "tax_id" not in seen_by_agent and seen_by_agent["date_of_birth"] == "1984-03-12"
-    assert crm.contact(contact["id"])["tax_id"] == "TX-00-9"  # a service client sees all
+    assert crm_api.contact(contact["id"])["tax_id"] == "TX-00-9"  # a service client sees all
 
 
-def test_a_restricted_role_cannot_write_what_it_cannot_see(crm, as_trainee_and_agent):
-    contact = crm.create_contact("Ines", "Okafor", "+15550103030", tax_id="TX-11-1")
+def test_a_restricted_role_cannot_write_what_it_cannot_see(crm_api, as_trainee_and_agent):
+    contact = crm_api.create_contact("Ines", "Okafor", "+15550103030", tax_id="TX-11-1")
     refused = as_trainee_and_agent["agent"].request("PATCH", f"/api/contacts/{contact['id']}", json={"tax_id": "TX-EVIL"})
     assert refused.status_code == 403, refused.text
     refused = as_trainee_and_agent["trainee"].request("PUT", f"/api/contacts/{contact['id']}/billing",
                                                       json={"status": "current", "balance": 0})
     assert refused.status_code == 403, refused.text
-    assert crm.contact(contact["id"])["tax_id"] == "TX-11-1"
+    assert crm_api.contact(contact["id"])["tax_id"] == "TX-11-1"
 
 
 def test_the_receiver_accepts_only_deliveries_signed_with_the_shared_secret():
@@ -86,16 +86,16 @@ def test_the_receiver_accepts_only_deliveries_signed_with_the_shared_secret():
         receiver.stop()
 
 
-def test_sandbox_webhooks_are_signed_with_the_shared_secret(crm, event_source, webhook_receiver, webhook_subscriptions):
+def test_sandbox_webhooks_are_signed_with_the_shared_secret(crm_api, event_source, webhook_receiver, webhook_subscriptions):
     webhook_subscriptions.subscribe(event_source, webhook_receiver, ["contact.created"], system="crm")
-    contact = crm.create_contact("Pia", "Webhook", "+15550104040")
+    contact = crm_api.create_contact("Pia", "Webhook", "+15550104040")
     processed = webhook_receiver.wait_for(
         lambda ds: [d for d in ds if d.verdict == "processed" and d.event.has(id=contact["id"])],
         description="the signed contact.created delivery")
     assert processed[0].event.type == "contact.created"
 
 
-def test_a_trainee_cannot_register_list_or_delete_webhooks(crm, as_trainee_and_agent, event_source, webhook_receiver,
+def test_a_trainee_cannot_register_list_or_delete_webhooks(crm_api, as_trainee_and_agent, event_source, webhook_receiver,
                                                           webhook_subscriptions):
     partner = webhook_subscriptions.subscribe(event_source, webhook_receiver, ["contact.created"], system="crm")  # the suite may
     trainee = as_trainee_and_agent["trainee"]

@@ -73,9 +73,8 @@ def test_the_clock_refuses_to_go_back_or_past_2100(sandbox_urls, move, reason) -
     refused = httpx.post(f"{sandbox_urls['crm']}/_sandbox/clock", json=move)
     assert refused.status_code == 422 and reason in refused.json()["detail"], refused.text
     assert ok(httpx.get(f"{sandbox_urls['crm']}/_sandbox/clock"))["offset_seconds"] == pytest.approx(before, abs=1e-6)
-    for system, url in sandbox_urls.items():
-        if isinstance(url, str) and url.startswith("http"):
-            assert ok(httpx.get(f"{url}/healthz"))["status"] == "ok", system
+    for system in ("crm", "cti", "ivr", "chat", "helpdesk", "marketing"):  # the vendor doors have no /healthz
+        assert ok(httpx.get(f"{sandbox_urls[system]}/healthz"))["status"] == "ok", system
 
 
 def test_advancing_stops_at_2100(another_sandbox) -> None:
