@@ -26,6 +26,7 @@ pytest_plugins = [
     "fixtures.faults",
     "fixtures.webhooks",
     "fixtures.event_schemas",
+    "fixtures.step_matching",
     "fixtures.step_check",
     "fixtures.marketing",
     "fixtures.nightly",
