@@ -86,7 +86,7 @@ def framework_overhead(runs: int, work: Path) -> None:
         DETAILS.setdefault("overhead", {})[name] = {"deskcheck_s": ours, "plain_s": plain[name]}
         figure(f"{name}: deskcheck median", median(ours), "s")
         figure(f"{name}: plain Playwright median", median(plain[name]), "s")
-        figure(f"{name}: ratio", ratio, "x", "<= 1.2x", ratio <= 1.2)
+        figure(f"{name}: ratio", ratio, "x", "<= 1.15x", ratio <= 1.15)
 
 
 def suite_throughput(work: Path) -> None:
@@ -101,7 +101,7 @@ def suite_throughput(work: Path) -> None:
         failed = [name for name, _, ok in cases if not ok]
         results[workers] = wall
         DETAILS.setdefault("throughput", {})[workers] = {"wall_s": wall, "failed": failed, "scenarios": len(cases)}
-        figure(f"regression at {workers} worker(s): wall time", wall, "s")
+        figure(f"regression at {workers} worker(s): wall time", wall, "s", *(("< 60 s", wall < 60) if workers == 2 else ()))
         figure(f"regression at {workers} worker(s): scenarios per minute", len(cases) / wall * 60, "/min")
         figure(f"regression at {workers} worker(s): median scenario", median(times), "s", "< 1.5 s",
                median(times) < 1.5)
@@ -113,9 +113,13 @@ def suite_throughput(work: Path) -> None:
 
 
 def screen_pop_latency(samples: int, work: Path) -> None:
+    """Offer to popped record loaded, as the nightly measures it (fixtures/report_metrics.py): the call is
+    offered while its simulator request is answered; the record is loaded when the last of the console's
+    requests for that contact is answered (the browser's Resource Timing, not a polling `expect`)."""
     from playwright.sync_api import expect, sync_playwright
 
     from bench.plain_journeys import clean_up, log_in_once, make_users, new_customer, open_console, set_available
+    from fixtures.report_metrics import is_screen_pop, page_requests, record_loaded
 
     latencies = []
     with sandbox() as box, sync_playwright() as p:
@@ -127,16 +131,23 @@ def screen_pop_latency(samples: int, work: Path) -> None:
         customers = [new_customer(box) for _ in range(samples)]
         for customer in customers:
             set_available(box, page, "bench-maya")
-            started = time.perf_counter()
+            offered = time.time() * 1000
             box.cti.post("/api/simulator/calls", json={"from_number": customer["phone"], "queue": "support"})
             expect(record.get_by_role("heading", name=f"{customer['first_name']} {customer['last_name']}")) \
                 .to_be_visible(timeout=5000)
-            latencies.append((time.perf_counter() - started) * 1000)
+            requests = page_requests(page)
+            popped = [r for r in requests if is_screen_pop(r) and r.start >= offered]
+            loaded = record_loaded(requests, popped[0], customer["id"]) if popped else None
+            if loaded is None:
+                raise SystemExit(f"screen pop of {customer['phone']}: the console's requests do not show it")
+            latencies.append(loaded - offered)
+            page.evaluate("performance.clearResourceTimings()")  # the browser keeps 250 entries
             clean_up(box)
         browser.close()
     DETAILS["screen_pop_ms"] = latencies
-    figure("screen pop latency p50", percentile(latencies, 50), "ms")
-    figure("screen pop latency p95", percentile(latencies, 95), "ms", "< 300 ms", percentile(latencies, 95) < 300)
+    figure("screen pop latency p50 (offer to record loaded)", percentile(latencies, 50), "ms")
+    figure("screen pop latency p95 (offer to record loaded)", percentile(latencies, 95), "ms", "< 100 ms",
+           percentile(latencies, 95) < 100)
 
 
 def api_round_trip(box: Sandbox, requests: int = 200) -> None:
@@ -204,7 +215,7 @@ def start_up(work: Path) -> None:
         print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
         raise SystemExit("start-up: no scenario ran")
     seconds = float(mark.read_text()) - started
-    figure("start-up: make nightly to first scenario", seconds, "s", "< 10 s", seconds < 10)
+    figure("start-up: make nightly to first scenario", seconds, "s", "< 3 s", seconds < 3)
 
 
 # --- report ------------------------------------------------------------------------------------------
