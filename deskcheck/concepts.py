@@ -94,7 +94,8 @@ MAKES_CUSTOMER = _words(r'^(a customer "|two customers|a caller whose|a prospect
 FAILURE = _any(_areas("resilience"), _words(
     r"\b(is down|comes back|is back|will go down|recovers|fails the next|answers \{service\}|empty body|slow to answer"
     r"|loses its connection|stops accepting|delivers every event twice|gave nothing|account lookup from the IVR"
-    r"|queued until the helpdesk is back|cannot see her refund details|partner system is down|shows no sign of)\b"))
+    r"|queued until the helpdesk is back|cannot see her refund details|partner system is down|shows no sign of"
+    r"|server error)\b"))
 
 #: (concept, rule) in the order they are tried: the first rule a step meets decides its concept
 RULES: tuple[tuple[str, Rule], ...] = (
@@ -102,7 +103,8 @@ RULES: tuple[tuple[str, Rule], ...] = (
     ("customer", lambda d: d.type == "given" and MAKES_CUSTOMER(d)),
     ("failure", FAILURE),
     ("time", _any(_areas("business_time"), _words(r"^\{seconds(:\w+)?\} seconds pass|^\{amount\} \{unit\} pass|^it is"))),
-    ("marketing", _areas("marketing_sync", "marketing_campaigns")),
+    ("marketing", _any(_areas("marketing_sync", "marketing_campaigns"),
+                       _words(r"\bmarketing\b|\bposts the\b|\bnurture\b|web form"))),
     ("chat", _areas("chat", "chat_handover")),
     ("screen-pop", _areas("screen_pop")),
     ("ivr", _any(_areas("ivr"), _words(r"\bIVR\b"))),
