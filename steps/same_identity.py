@@ -2,10 +2,13 @@
 exactly one record. The writes go through the ports, released together (fixtures/concurrency.py)."""
 from __future__ import annotations
 
+import uuid
+
 from pytest_bdd import parsers, then, when
 
 from deskcheck.capabilities import needs
 from deskcheck.ports import Refused
+from deskcheck.records import FormSubmission
 from fixtures.agreement import expect_value
 from fixtures.concurrency import at_the_same_moment
 from fixtures.eventually import eventually
@@ -88,3 +91,68 @@ def record_shows_email(who, desktop, journey, crm, personas):
     """On the open contact record in the console: the Email field shows the address the CRM has now."""
     email = crm.contact(personas[who].id).email
     desktop.console(journey.desk_agent).contact_record.expect_field_value("Email", email)
+
+
+@when(parsers.re(r'(?P<who>\w+) posts the "(?P<form>[^"]+)" form twice at the same moment, '
+                 r'with (?P<ids>one submission id|two submission ids)$'))
+@needs("marketing")
+def form_posted_twice(who, form, ids, marketing, personas, journey):
+    """The customer posts the web form (to marketing) twice at the same moment with their name, phone and a
+    fresh email address, each post through its own connection: "with one submission id" is a double click
+    the browser sent twice, "with two submission ids" two tabs. Remembers marketing's answers and the email."""
+    persona = personas[who]
+    email = f"{persona.first_name.lower()}.{uuid.uuid4().hex[:8]}@example.test"
+    posts = [FormSubmission(f"form-{uuid.uuid4().hex[:10]}", form, email, persona.first_name, persona.last_name,
+                            persona.phone)]
+    posts.append(posts[0] if ids.startswith("one") else
+                 FormSubmission(f"form-{uuid.uuid4().hex[:10]}", form, email, persona.first_name, persona.last_name,
+                                persona.phone))
+    sessions = [marketing.new_session(), marketing.new_session()]
+    try:
+        journey.notes["race"] = at_the_same_moment(*(_outcome(lambda s=session, p=post: s.submit_form(p))
+                                                     for session, post in zip(sessions, posts)))
+    finally:
+        for session in sessions:
+            session.close()
+    journey.notes["email"] = email
+
+
+@then(parsers.parse("marketing took one post as new and the other as {who}'s again"))
+@needs("marketing")
+def one_new_one_repeat(who, journey):
+    """Checks both posts were taken (no refusal) on one and the same marketing contact, and exactly one of them
+    made it new (the other answered as a repeat of the same post, or as a post for a known contact)."""
+    answers = journey.notes["race"]
+    refused = [a for a in answers if isinstance(a, Refused)]
+    assert not refused, f"marketing refused a post of {who}'s form: {refused[0]}"
+    expect_value(f"the marketing contacts {who}'s two posts landed on", 1, "marketing",
+                 len({a.contact_id for a in answers}))
+    expect_value(f"how many of {who}'s two posts made a new contact", 1, "marketing",
+                 sum(1 for a in answers if a.new_contact and not a.duplicate))
+
+
+@then(parsers.parse("marketing has exactly one contact with {who}'s email"))
+@needs("marketing")
+def one_marketing_contact(who, marketing, journey):
+    """Checks marketing holds exactly one contact with the email the customer posted."""
+    email = journey.notes["email"]
+    expect_value(f"the marketing contacts with {who}'s email {email}", 1, "marketing",
+                 len(marketing.contacts(email=email)))
+
+
+@when(parsers.parse("a sales call log for {who} reaches the CRM twice at the same moment"))
+def call_log_twice(who, crm, personas, journey):
+    """The same completed sales call on the customer's contact (as a dialler or the CTI's outbox would
+    deliver it, twice) is written to the CRM twice at the same moment. The call becomes the scenario's call."""
+    call_id = f"sales-call-{uuid.uuid4().hex[:10]}"
+    write = _outcome(lambda: crm.log_call(call_id, personas[who].id, direction="outbound", queue="sales",
+                                          disposition="RESOLVED"))
+    journey.notes["race"] = at_the_same_moment(write, write)
+    journey.call_id = call_id
+
+
+@then("both deliveries were answered without a server error")
+def both_answered(journey):
+    """Checks the CRM answered both racing deliveries with the stored call log (a repeat is not an error)."""
+    refused = [a for a in journey.notes["race"] if isinstance(a, Refused)]
+    assert not refused, f"the CRM refused a repeated delivery of the call log: {refused[0]}"

@@ -24,3 +24,20 @@ Feature: The same person arriving twice at once leaves one record
     And Dana's email in the CRM is one of "dana.maya@example.test" and "dana.leo@example.test"
     When Maya opens Dana's contact record in the console
     Then the contact record shows Dana's email as the CRM has it
+
+  @severity:critical @req:RACE-3
+  Scenario Outline: A form posted twice at the same moment leaves one marketing contact (<how>)
+    When Dana posts the "Contact us" form twice at the same moment, <how>
+    Then marketing took one post as new and the other as Dana's again
+    And marketing has exactly one contact with Dana's email
+
+    Examples:
+      | how                      |
+      | with one submission id   |
+      | with two submission ids  |
+
+  @severity:critical @req:RACE-4
+  Scenario: A call log delivered twice at the same moment is stored once
+    When a sales call log for Dana reaches the CRM twice at the same moment
+    Then both deliveries were answered without a server error
+    And the CRM has exactly one call log for the call, written once
