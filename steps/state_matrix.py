@@ -19,7 +19,8 @@ LIVE_CALL_STATES = ("offered", "connected", "held", "wrapup")
 #: the call state -> the CRM call log's statuses then (the screen pop opens the log while the call rings;
 #: a call nobody took is never logged completed)
 CALL_LOG_STATUS = {"offered": ("in_progress",), "connected": ("in_progress",), "held": ("in_progress",),
-                   "wrapup": ("in_progress",), "completed": ("completed",), "missed": (None, "in_progress")}
+                   "wrapup": ("in_progress",), "completed": ("completed",), "missed": (None, "in_progress"),
+                   "abandoned": (None, "in_progress")}
 
 
 def _agent_state(label: str) -> tuple[str, str | None, str, str | None]:
@@ -54,11 +55,13 @@ def agent_state_everywhere(agent, label, desktop, board, cti, crm, actors):
 @then(parsers.re(r'(?P<caller>\w+)\'s call is "(?P<state>[a-z]+)" on every surface$'))
 def call_state_everywhere(caller, state, desktop, board, cti, crm, personas, journey, actors):
     """Checks one call state on every surface that shows it: the desk agent's softphone (ringing with the
-    caller's number, connected, on hold, the wrap-up form, or no call once it is completed or missed); the
+    caller's number, connected, on hold, the wrap-up form, no call once it is completed or missed, and no
+    longer ringing once the caller abandoned it); the
     supervisor board's row for the agent ("<number> · <queue> · <state>" while the call is live, "-"
-    after); the CTI has the call in that state (offered, connected, held, wrapup, completed, missed); the
+    after); the CTI has the call in that state (offered, connected, held, wrapup, completed, missed,
+    abandoned); the
     CRM's call log is in progress from the screen pop while the call rings until its wrap-up, completed
-    after, and never completed for a missed call."""
+    after, and never completed for a missed or abandoned call."""
     number, call_id = personas[caller].phone, journey.require_call()
     call = eventually(lambda: cti.interaction(call_id), until=lambda c: c.state == state,
                       description=f"{caller}'s call {state} in the CTI", describe=lambda c: c.describe("state", "agent"))
@@ -66,7 +69,8 @@ def call_state_everywhere(caller, state, desktop, board, cti, crm, personas, jou
     softphone = desktop.console(agent).softphone
     {"offered": lambda: softphone.expect_ringing(number), "connected": lambda: softphone.expect_connected(number),
      "held": softphone.expect_on_hold, "wrapup": softphone.wrap_up.expect_open,
-     "completed": softphone.expect_no_active_call, "missed": softphone.expect_no_active_call}[state]()
+     "completed": softphone.expect_no_active_call, "missed": softphone.expect_no_active_call,
+     "abandoned": softphone.expect_not_ringing}[state]()
     agent_name = actors.user(agent).name
     if state in LIVE_CALL_STATES:
         board.expect_agent_interaction(agent_name, f"{number} · {call.queue} · {state}")

@@ -40,3 +40,14 @@ Feature: Every state reads the same on every surface that shows it
     Then Maya is "Not ready (Lunch)" on every surface
     When Maya chooses "Offline" in the softphone presence menu
     Then Maya is "Offline" on every surface
+
+  @severity:normal @req:PR-11
+  Scenario: A call the caller abandons while it rings, on every surface
+    Given the agent "Maya" is logged in and Available
+    And the supervisor "Sam" is watching the supervisor board
+    And a customer "Dana Whitfield" with 0 open cases
+    When Dana calls the support line
+    Then Dana's call is "offered" on every surface
+    When Dana hangs up before anyone answers
+    Then Maya is "Available" on every surface
+    And Dana's call is "abandoned" on every surface
