@@ -2,9 +2,9 @@
 
 For every mutant: the repository (tracked and new files) is copied to a temporary folder, the mutant's one
 edit is applied there, its proof (a sandbox API test) must fail, showing the defect is observable, and
-then the BDD scenarios run against the mutated sandbox. Every scenario that failed is run again on the
-unmutated copy: it caught the mutant only if it passes there (a scenario failing on both is flaky or broken,
-and named apart). A mutant is caught ("killed") when at least one scenario caught it. The report,
+then the BDD scenarios run against the mutated sandbox. Every scenario that failed is run again, with the
+mutant and without: it caught the mutant only if it fails again with it and passes without (one that passes
+on the retry is flaky, one that fails without the mutant too is broken; both are named apart). A mutant is caught ("killed") when at least one scenario caught it. The report,
 reports/mutants/ (report.json, report.md), names the scenarios that caught each mutant and the figure:
 caught / observable.
 
@@ -52,6 +52,7 @@ class Outcome:
     proof: str = ""
     caught_by: list[str] = field(default_factory=list)
     failing_unmutated_too: list[str] = field(default_factory=list)
+    flaky: list[str] = field(default_factory=list)  # failed with the mutant once, passed on the retry with it
     seconds: float = 0.0
     detail: str = ""
 
@@ -157,7 +158,12 @@ def run_one(mutant: Mutant, clean: Path, scratch: Path, scope: str, jobs: int) -
         pytest(tree, scenarios_for(mutant, scope), jobs, junit)
         failed = failed_tests(junit)
         unmutated_too: set[str] = set()
-        if failed:  # the same scenarios on the unmutated copy: only those that pass there caught the mutant
+        if failed:  # again with the mutant, then without: a catch fails every time with it and passes without
+            retry = scratch / f"{mutant.name}-retry.xml"
+            pytest(tree, sorted(failed), jobs, retry)
+            outcome.flaky = sorted(failed - failed_tests(retry))
+            failed &= failed_tests(retry)
+        if failed:
             again = scratch / f"{mutant.name}-unmutated.xml"
             pytest(clean, sorted(failed), jobs, again)
             unmutated_too = failed_tests(again)
@@ -181,12 +187,12 @@ def write_report(outcomes: list[Outcome], scope: str) -> str:
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
     (REPORT_DIR / "report.json").write_text(json.dumps({"figure": figure, "scope": scope,
                                                          "mutants": [asdict(o) for o in outcomes]}, indent=2))
-    lines = [f"# Mutants: {figure}", "", "| mutant | defect | status | caught by | failing unmutated too | seconds |",
-             "|---|---|---|---|---|---|"]
+    lines = [f"# Mutants: {figure}", "", "| mutant | defect | status | caught by | failing unmutated too | flaky | seconds |",
+             "|---|---|---|---|---|---|---|"]
     for o in outcomes:
         by = "<br>".join(o.caught_by) or (o.detail.splitlines()[0] if o.detail else "-")
         lines.append(f"| {o.name} | {o.defect} | {o.status} | {by} | {'<br>'.join(o.failing_unmutated_too) or '-'} "
-                     f"| {o.seconds} |")
+                     f"| {'<br>'.join(o.flaky) or '-'} | {o.seconds} |")
     (REPORT_DIR / "report.md").write_text("\n".join(lines) + "\n")
     return figure
 
