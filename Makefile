@@ -29,7 +29,11 @@ DURATIONS := .test_durations
 NIGHTLY_JOBS := $(if $(filter file default,$(origin JOBS)),auto,$(JOBS))
 SHARD_WORDS := $(subst /, ,$(SHARD))
 # Scenarios need neither hypothesis nor schemathesis (the API tests of `make test` do): not loading them saves ~1 s.
+# Besides the Allure results: Cucumber JSON and JUnit XML for Jira Xray, Zephyr and CI test tabs, and the quality
+# gate (gate_min_pass_rate, gate_max_flaky in the settings) deciding the exit code.
+EXPORTS := reports/cucumber.json reports/junit.xml
 NIGHTLY_PYTEST := $(PY) -m pytest -p no:hypothesispytest -p no:schemathesis -n $(NIGHTLY_JOBS) --reruns $(RETRIES) --browser $(BROWSER) $(if $(TAGS),-m "$(TAGS)") \
+	--quality-gate --cucumberjson $(word 1,$(EXPORTS)) --junitxml $(word 2,$(EXPORTS)) \
 	$(if $(SHARD),--splits $(word 2,$(SHARD_WORDS)) --group $(word 1,$(SHARD_WORDS)) \
 	--splitting-algorithm least_duration --durations-path $(DURATIONS)) $(PYTEST_ARGS)
 
@@ -37,11 +41,7 @@ NIGHTLY_PYTEST := $(PY) -m pytest -p no:hypothesispytest -p no:schemathesis -n $
 
 help:
 	@echo "make nightly   run the BDD scenarios and build $(REPORT)/index.html"
-# Besides the Allure results: Cucumber JSON and JUnit XML for Jira Xray, Zephyr and CI test tabs, and the quality
-# gate (gate_min_pass_rate, gate_max_flaky in the settings) deciding the exit code.
-EXPORTS := reports/cucumber.json reports/junit.xml
 	@echo "make test      run every test (unit, sandbox API, BDD scenarios) and build the report"
-	--quality-gate --cucumberjson $(word 1,$(EXPORTS)) --junitxml $(word 2,$(EXPORTS)) \
 	@echo "make report    rebuild the Allure report from $(RESULTS)"
 	@echo "make lint      check the feature files (deskcheck lint); make steps: rewrite docs/steps.md"
 	@echo "make mutants  seeded sandbox defects one at a time, and which scenarios caught each (SCOPE=all|listed)"
@@ -52,6 +52,7 @@ EXPORTS := reports/cucumber.json reports/junit.xml
 nightly: setup clean-results lint
 	@if [ -z "$(SCENARIOS)" ]; then echo "no BDD scenarios yet (tests/test_*.py binding features/)" >&2; exit 1; fi
 	@if [ -n "$(SHARD)" ] && ! [[ "$(SHARD)" =~ ^[1-9][0-9]*/[1-9][0-9]*$$ ]]; then echo "SHARD=i/N, like SHARD=1/4" >&2; exit 2; fi
+	@rm -f $(EXPORTS)
 	@status=0; $(NIGHTLY_PYTEST) $(SCENARIOS) || status=$$?; \
 	$(MAKE) --no-print-directory report || status=$${status/#0/1}; \
 	exit $$status
@@ -60,7 +61,6 @@ test: setup clean-results
 	@status=0; $(PYTEST) $(ALL_TESTS) || status=$$?; \
 	$(MAKE) --no-print-directory report || status=$${status/#0/1}; \
 	exit $$status
-	@rm -f $(EXPORTS)
 
 setup: $(VENV_STAMP) $(NPM_STAMP) chromium
 
