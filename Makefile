@@ -16,6 +16,17 @@ RESULTS := reports/allure-results
 REPORT := reports/allure
 JOBS ?= 2
 PYTEST_ARGS ?=
+# PROFILE=name: run against the target profile profiles/<name>.toml (DESKCHECK_PROFILE), e.g. PROFILE=service-cloud-voice
+PROFILE ?=
+ifneq ($(PROFILE),)
+ifeq ($(wildcard profiles/$(PROFILE).toml),)
+$(error PROFILE=$(PROFILE): no profiles/$(PROFILE).toml (profiles: $(basename $(notdir $(wildcard profiles/*.toml)))))
+endif
+export DESKCHECK_PROFILE := profiles/$(PROFILE).toml
+endif
+# make test also runs the contract kit (tests/contract) against every other profile: the built-in sandbox one and
+# each profiles/*.toml (their Allure results in reports/contract-<profile>/, apart from the run's own report)
+OTHER_PROFILES := $(filter-out $(or $(PROFILE),sandbox),sandbox $(basename $(notdir $(wildcard profiles/*.toml))))
 SCENARIOS := $(sort $(wildcard tests/test_*.py))
 ALL_TESTS := $(wildcard tests/unit tests/sandbox tests/tooling tests/api tests/contract) $(SCENARIOS)
 PYTEST := $(PY) -m pytest -n $(JOBS) $(PYTEST_ARGS)
@@ -59,6 +70,11 @@ nightly: setup clean-results lint
 
 test: setup clean-results
 	@status=0; $(PYTEST) $(ALL_TESTS) || status=$$?; \
+	for profile in $(OTHER_PROFILES); do \
+		echo "contract kit on profile $$profile"; rm -rf reports/contract-$$profile; \
+		DESKCHECK_PROFILE=$$([ $$profile = sandbox ] || echo profiles/$$profile.toml) \
+		$(PYTEST) --alluredir reports/contract-$$profile tests/contract || status=$${status/#0/1}; \
+	done; \
 	$(MAKE) --no-print-directory report || status=$${status/#0/1}; \
 	exit $$status
 

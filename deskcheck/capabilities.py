@@ -29,9 +29,22 @@ CAPABILITIES: dict[str, str] = {
     "agent_admin": "agents and queues can be created and configured by the suite",
     "call_control_api": "the agent's call controls that a real contact center leaves to the agent's softphone "
                         "(answering a ringing call, ending a consult) can also be driven through the CTI's API",
-    "crm_presence": "the CRM's own presence of a user (Online / Busy / Offline) can be read and set through its API",
+    "crm_presence": "the CRM's own presence of a user (Online / Busy / Offline, with its reason) can be read through "
+                    "its API",
+    "crm_presence_set": "the CRM's presence of a user can also be set through its API, not only by the user in the "
+                        "console (Salesforce's Omni-Channel presence takes no writes through the API)",
+    "call_detail": "the CTI reports what happened on a call beyond its states: mute, keypad digits the agent sent, "
+                   "transfer and consult legs, offers an agent rejected or missed (Amazon Connect's API does not)",
     "token_audit": "the suite's API clients show which access token they hold and whether the target still "
                    "takes an older one (proves expired tokens are refused and renewed)",
+}
+
+#: capabilities whose port methods more than one role carries (e.g. token_audit: the CRM's and the CTI's
+#: api_session): a set offers one only when the adapter of every one of these roles offers it
+SERVED_BY: dict[str, tuple[str, ...]] = {
+    "token_audit": ("crm", "cti"),
+    "callbacks": ("crm", "cti"),  # the CRM's follow-ups and the CTI's scheduled callbacks
+    "helpdesk": ("helpdesk", "crm"),  # the tickets themselves, and the CRM's list of a contact's tickets
 }
 
 NEEDS_ATTRIBUTE = "__deskcheck_needs__"

@@ -106,22 +106,29 @@ def cti_call_connected(caller, agent, cti, actors, personas, journey):
                   lambda a: (a.state, a.current_call_id) == ("ON_INTERACTION", call.id))
 
 
-@then(parsers.re(rf'the CTI has the call (?P<outcome>rejected|missed) and (?P<agent>{ACTOR}) Not ready because "(?P<reason>[^"]+)"'))
-def cti_call_not_taken(outcome, agent, reason, cti, actors, journey):
-    """Checks the CTI records the agent's offer of the call as rejected or missed (as given), and the
-    agent NOT_READY with the reason (e.g. "Missed"). A missed call (it rang out) ends there; a rejected
-    call is no longer the agent's: it went back to the queue for the next available agent."""
+@then(parsers.re(rf'the CTI has the call missed and (?P<agent>{ACTOR}) Not ready because "(?P<reason>[^"]+)"'))
+def cti_call_missed(agent, reason, cti, actors, journey):
+    """Checks the CTI has the call missed (it rang out at the agent and ended there), and the agent
+    NOT_READY with the reason (e.g. "Missed")."""
+    _expect_call(cti, journey, "the call missed", lambda call: call.state == "missed", "state", "agent")
+    expect_agent(cti, actors, agent, f"NOT_READY ({reason})", lambda a: (a.state, a.reason) == ("NOT_READY", reason))
+
+
+@then(parsers.re(rf'the CTI has the call rejected and (?P<agent>{ACTOR}) Not ready because "(?P<reason>[^"]+)"'))
+@needs("call_detail")
+def cti_call_rejected(agent, reason, cti, actors, journey):
+    """Checks the CTI records the agent's offer of the call as rejected (among the offers nobody took), the
+    call no longer the agent's but back in the queue for the next available agent, and the agent NOT_READY
+    with the reason (e.g. "Missed")."""
     username = actors.user(agent).username
-    if outcome == "missed":
-        _expect_call(cti, journey, "the call missed", lambda call: call.state == "missed", "state", "agent")
-    else:
-        _expect_call(cti, journey, f"the call rejected by {agent} and back in the queue",
-                     lambda call: call.rejected_by(username) and call.agent != username
-                     and call.state in ("queued", "offered"), "state", "agent", "offer_outcomes")
+    _expect_call(cti, journey, f"the call rejected by {agent} and back in the queue",
+                 lambda call: call.rejected_by(username) and call.agent != username
+                 and call.state in ("queued", "offered"), "state", "agent", "offer_outcomes")
     expect_agent(cti, actors, agent, f"NOT_READY ({reason})", lambda a: (a.state, a.reason) == ("NOT_READY", reason))
 
 
 @then(phrase("the CTI has {caller:Persona}'s call offered to {agent:Actor} after {other:Actor} rejected it"))
+@needs("call_detail")
 def cti_call_reoffered(caller, agent, other, cti, actors, journey):
     """Checks the CTI offers the caller's call to the agent (ringing, RESERVED on that call) and still
     records that the other agent rejected it first: a rejected call goes back to the queue and on to
@@ -157,6 +164,7 @@ def cti_hold_time(seconds, cti, journey):
 
 
 @then(parsers.re(rf"(?P<agent>{ACTOR})'s softphone shows the call (?P<muted>muted|not muted)$"))
+@needs("call_detail")
 def softphone_muted(agent, muted, desktop, cti, journey):
     """In the agent's softphone: the call shows as muted or not muted (as given); the CTI agrees."""
     desktop.console(agent).softphone.expect_muted(muted == "muted")
@@ -164,12 +172,14 @@ def softphone_muted(agent, muted, desktop, cti, journey):
 
 
 @then(parsers.re(r"the CTI has the call (?P<muted>muted|not muted)$"))
+@needs("call_detail")
 def cti_call_muted(muted, cti, journey):
     """Checks the CTI has the call muted or not muted, as given."""
     _expect_call(cti, journey, f"the call {muted}", lambda call: call.muted is (muted == "muted"), "state", "muted")
 
 
 @then(phrase('{agent:Actor}\'s softphone shows "{digits}" sent'))
+@needs("call_detail")
 def softphone_digits(agent, digits, desktop, cti, journey):
     """In the agent's softphone: the keys sent on the call read as given; the CTI recorded the same."""
     desktop.console(agent).softphone.expect_digits_sent(digits)
@@ -177,6 +187,7 @@ def softphone_digits(agent, digits, desktop, cti, journey):
 
 
 @then(parsers.parse('the CTI has recorded the digits "{digits}" on the call'))
+@needs("call_detail")
 def cti_digits(digits, cti, journey):
     """Checks the CTI recorded exactly these keypad digits sent on the call."""
     _expect_call(cti, journey, f"the digits {digits!r} recorded on the call", lambda call: call.digits == digits,
@@ -185,6 +196,7 @@ def cti_digits(digits, cti, journey):
 
 @then(parsers.re(rf'the CTI records a (?P<kind>cold|warm) transfer from (?P<sender>{ACTOR}) to '
                  rf'(?:the "(?P<queue>\w+)" queue|(?P<colleague>{ACTOR})) with the note "(?P<note>[^"]*)"'))
+@needs("call_detail")
 def cti_records_transfer(kind, sender, queue, colleague, note, cti, actors, journey):
     """Checks the CTI recorded on the call a cold or warm transfer from the sending agent to the queue or
     the colleague (as given), with exactly that note."""
@@ -200,6 +212,7 @@ def cti_records_transfer(kind, sender, queue, colleague, note, cti, actors, jour
 
 @then(parsers.re(rf"the (?P<nth>{ORDINAL}) leg of the call was (?P<agent>{ACTOR})'s, ended by a (?P<kind>cold|warm) "
                  rf'transfer to (?:the "(?P<queue>\w+)" queue|(?P<colleague>{ACTOR}))$'))
+@needs("call_detail")
 def leg_transferred(nth, agent, kind, queue, colleague, desktop, cti, actors, journey):
     """One leg of a transferred call, checked on its own (the first leg is the agent who answered; each transfer
     starts the next). In that agent's softphone the call is gone; in the CTI the call's transfer number n was
@@ -218,6 +231,7 @@ def leg_transferred(nth, agent, kind, queue, colleague, desktop, cti, actors, jo
 
 @then(parsers.re(rf"the (?P<nth>{ORDINAL}) leg of the call is (?P<agent>{ACTOR})'s, connected with "
                  rf"(?P<caller>{PERSONA})$"))
+@needs("call_detail")
 def leg_connected(nth, agent, caller, desktop, personas, cti, crm, actors, journey):
     """The live leg of the call, checked on its own: the agent's softphone shows the call connected with the
     caller's number; the CTI has the call connected to that agent after n-1 transfers (the 2nd leg: after one),
@@ -235,6 +249,7 @@ def leg_connected(nth, agent, caller, desktop, personas, cti, crm, actors, journ
 
 
 @then(phrase('{agent:Actor}\'s softphone offers a consult from {sender:Actor} with the note "{note}"'))
+@needs("call_detail")
 def softphone_offers_consult(agent, sender, note, desktop, actors, cti, journey):
     """In the consulted agent's softphone: a consult is offered, from the sending agent's name, with the
     note. The CTI has the consult of the call offered to (or taken by) that agent."""
@@ -245,6 +260,7 @@ def softphone_offers_consult(agent, sender, note, desktop, actors, cti, journey)
 
 
 @then(phrase("the CTI has the call held while {agent:Actor} consults"))
+@needs("call_detail")
 def cti_held_for_consult(agent, cti, actors, journey):
     """Checks the CTI has the customer on hold, a consult under way, and the call still with the agent
     who is consulting."""

@@ -167,6 +167,7 @@ def crm_logged_call_in_progress(caller, personas, crm, journey):
 
 
 @then(phrase('the CRM shows {agent:Actor} as "{status}"'))
+@needs("crm_presence")
 def crm_presence_is(agent, status, crm, actors):
     """Checks the agent's presence in the CRM reads as given: "Online", "Busy" or "Offline"."""
     username = actors.user(agent).username

@@ -20,6 +20,7 @@ def agent_available_without_console(name, actors, cti, journey):
 
 
 @when(parsers.parse('the CRM\'s API sets {agent}\'s presence to "{status}"'))
+@needs("crm_presence_set")
 def crm_api_sets_presence(agent, status, crm, actors):
     """In the CRM, through its API and no screen: sets the agent's CRM presence to "Online", "Busy" or
     "Offline" (as an integration or an admin would). Only the CRM's push to the CTI can carry it on."""
@@ -42,7 +43,7 @@ def agent_opens_console(agent, desktop):
 
 @when(parsers.re(r'(?P<agent>\w+) answers on (?:her|his|their) desk phone, hangs up and completes the wrap-up '
                  r'with "(?P<code>[A-Z_]+)"$'))
-@needs("call_simulator")
+@needs("call_simulator", "call_control_api")
 def desk_phone_call(agent, code, cti, actors, journey):
     """The agent handles the scenario's call on a second device (the CTI's own API, no console open): waits
     until the call rings at the agent's, answers it, hangs up and completes the wrap-up with the disposition

@@ -19,6 +19,7 @@ from fixtures.eventually import eventually
 from fixtures.marketing import synthetic_contacts
 from fixtures.personas import fresh_number
 
+CRM_LONGEST_SURNAME = 80  # Salesforce's Contact.LastName holds 80 characters
 NAME = r'"(?P<name>[^"]+)"'
 #: where the sync stores what it pulled from the CRM into marketing (a fault target of the controls port)
 SYNC_INGEST = "marketing.sync.ingest"
@@ -78,9 +79,10 @@ def import_file(count, contents):
 @needs("marketing")
 def new_customers_in_crm(count, marketing_sync):
     """Set-up: runs a sync first (so the next one carries only this scenario's contacts), then creates that
-    many synthetic contacts in the CRM in one batch; marketing does not have them yet."""
+    many synthetic contacts in the CRM in one batch (long surnames at the 80 characters a CRM such as
+    Salesforce takes); marketing does not have them yet."""
     marketing_sync.settle()
-    rows = synthetic_contacts(count)
+    rows = synthetic_contacts(count, longest=CRM_LONGEST_SURNAME)
     created = marketing_sync.crm.create_contacts(
         [{k: v for k, v in r.items() if k not in ("expected", "industry")} for r in rows])
     for contact in created:

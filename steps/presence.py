@@ -51,6 +51,7 @@ def second_tab(agent, desktop):
 
 
 @then(phrase('the console shows {agent:Actor}\'s CRM presence as "{status}"'))
+@needs("crm_presence")
 def console_shows_crm_presence(agent, status, desktop, crm, actors):
     """On the agent's CRM console: the CRM presence reads as given ("Online", "Busy", "Offline"); the
     CRM has the same presence for the agent."""
@@ -59,6 +60,7 @@ def console_shows_crm_presence(agent, status, desktop, crm, actors):
 
 
 @then(parsers.re(rf'the CRM has (?P<agent>{ACTOR})\'s presence as "(?P<status>\w+)" set from the (?P<source>CTI|CRM)$'))
+@needs("crm_presence")
 def crm_presence_from(agent, status, source, crm, actors):
     """Checks the CRM has the agent's presence as given ("Online", "Busy", "Offline"), and that the
     change came from the CTI (the softphone) or from the CRM itself, as given."""
@@ -116,6 +118,7 @@ def cti_next_state(agent, state, next_state, cti, actors):
 
 
 @then(phrase('both of {agent:Actor}\'s tabs show the state "{state}" and the CRM presence "{status}"'))
+@needs("crm_presence")
 def both_tabs_in_step(agent, state, status, desktop, crm, actors):
     """In both of the agent's console tabs: the softphone state and the CRM presence read as given; the
     CRM has the agent's presence as given."""

@@ -152,7 +152,7 @@ def tokens_expire(crm, cti, controls, settings, journey):
 
 
 @then("the expired tokens are refused and the API clients renewed theirs")
-@needs("token_audit")
+@needs("token_audit", "crm_presence")
 def tokens_renewed(crm, cti, actors, journey):
     """For the CRM and the CTI: the access token held before the expiry is refused now; an ordinary
     request (the desk agent's presence in the CRM, their state in the CTI) is answered all the same,
@@ -293,6 +293,7 @@ def both_details_everywhere(customer, crm, personas, desktop, journey):
 
 
 @when(phrase('{agent:Actor}\'s softphone asks for "{reason}" while the CRM sets her "{status}" at the same moment'))
+@needs("crm_presence_set")
 def presence_race(agent, reason, status, cti, crm, actors, journey):
     """At the same moment: the agent's softphone asks the CTI for Not ready with the reason (e.g.
     "Break"), and the CRM sets the agent's presence to the status (Online, Busy or Offline)."""
@@ -303,6 +304,7 @@ def presence_race(agent, reason, status, cti, crm, actors, journey):
 
 
 @then(phrase("{agent:Actor}'s softphone, console, the CTI and the CRM all agree on her last state"))
+@needs("crm_presence")
 def presence_agrees(agent, cti, crm, actors, desktop, journey):
     """Waits until the CTI's state of the agent and the CRM's presence match (Available = Online, Not
     ready = Busy, Offline = Offline); checks the state is one of the two asked for; the softphone and the

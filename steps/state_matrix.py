@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then
 
+from deskcheck.capabilities import needs
 from fixtures.eventually import eventually
 from steps._agents import expect_agent
 
@@ -33,6 +34,7 @@ def _agent_state(label: str) -> tuple[str, str | None, str, str | None]:
 
 
 @then(parsers.re(r'(?P<agent>\w+) is "(?P<label>[^"]+)" on every surface$'))
+@needs("crm_presence")
 def agent_state_everywhere(agent, label, desktop, board, cti, crm, actors):
     """Checks one agent state on every surface that shows it: the agent's softphone and the supervisor
     board read the label ("Available", "Ringing", "On call", "After call work", "Not ready (Lunch)",

@@ -2,15 +2,18 @@
 
 An adapter set maps every role (``crm``, ``cti``, ``telephony``, ...) to an adapter class. A target
 profile names the set (``adapters = "module:Class"``) and may replace single roles (``[ports]``).
-What a set can check is the union of its adapters' ``capabilities``: known before anything
-connects, so scenarios that need more are skipped before any browser starts.
+What a set can check is what its adapters list in ``capabilities``, known before anything connects,
+so scenarios that need more are skipped before any browser starts. A capability whose methods several
+roles carry (``deskcheck.capabilities.SERVED_BY``, e.g. token_audit: the CRM's and the CTI's) counts
+only when every one of those roles' adapters offers it: Salesforce offering token_audit does not make a
+set with Amazon Connect's CTI claim it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Mapping
 
-from deskcheck.capabilities import check_known
+from deskcheck.capabilities import SERVED_BY, check_known
 
 
 @dataclass(frozen=True)
@@ -40,12 +43,28 @@ class AdapterSet:
         self._built: dict[str, Any] = {}
 
     @classmethod
-    def capabilities_of(cls, overrides: Mapping[str, type] | None = None) -> frozenset[str]:
+    def offers_by_role(cls, overrides: Mapping[str, type] | None = None) -> dict[str, frozenset[str]]:
+        """role -> the capabilities its adapter lists (unknown names refused)."""
         classes = {**cls.ROLES, **(overrides or {})}
-        found: set[str] = set()
-        for role, adapter in classes.items():
-            found |= check_known(getattr(adapter, "capabilities", frozenset()), f"{adapter.__name__} ({role})")
-        return frozenset(found)
+        return {role: check_known(getattr(adapter, "capabilities", frozenset()), f"{adapter.__name__} ({role})")
+                for role, adapter in classes.items()}
+
+    @classmethod
+    def capabilities_of(cls, overrides: Mapping[str, type] | None = None) -> frozenset[str]:
+        """What the set can check: what its adapters offer, less a capability some role serving it lacks."""
+        offers, partial = cls.offers_by_role(overrides), cls.partial_capabilities_of(overrides)
+        return frozenset(c for found in offers.values() for c in found if c not in partial)
+
+    @classmethod
+    def partial_capabilities_of(cls, overrides: Mapping[str, type] | None = None) -> dict[str, list[str]]:
+        """capability -> the roles serving it whose adapters lack it, for capabilities only some of them offer."""
+        offers = cls.offers_by_role(overrides)
+        partial: dict[str, list[str]] = {}
+        for capability in set().union(*offers.values()):
+            lacking = [role for role in SERVED_BY.get(capability, ()) if role in offers and capability not in offers[role]]
+            if lacking:
+                partial[capability] = lacking
+        return partial
 
     @property
     def capabilities(self) -> frozenset[str]:

@@ -8,6 +8,8 @@ still supply a ``CallGeneratorPort`` of its own (e.g. over a carrier's outbound-
 Options (``Connection.options``; the sandbox's doors announce them, settings name a real org's):
 ``salesforce`` (instance URL), ``salesforce_client_id`` / ``salesforce_client_secret`` (the connected
 app; default: the suite's API client), ``ca_bundle`` (a private CA, e.g. the sandbox's test CA),
+``salesforce_contact_key`` (the Contact field the other systems know a contact by: default
+``ContactCenterId__c``, the sandbox org's external id; ``Id`` when they keep Salesforce's Ids),
 ``connect`` (endpoint URL; empty = AWS), ``connect_instance_id``, ``connect_region``,
 ``connect_access_key_id`` / ``connect_secret_access_key`` (empty = boto3's own credential chain).
 """
@@ -20,6 +22,7 @@ from deskcheck.adapters.salesforce import SalesforceCrm
 from deskcheck.adapters.sandbox import SandboxAdapters
 
 REQUIRED_OPTIONS = ("salesforce", "connect_instance_id", "connect_region")
+CONTACT_KEY = "ContactCenterId__c"  # the external id by which the sandbox's helpdesk, marketing and CTI know a contact
 
 
 class MissingOption(LookupError):
@@ -42,7 +45,8 @@ class ServiceCloudVoiceAdapters(SandboxAdapters):
         if role == "crm":
             return adapter_class(self.option("salesforce"), self.option("salesforce_client_id", c.client_id),
                                  self.option("salesforce_client_secret", c.client_secret),
-                                 ca_bundle=self.option("ca_bundle"))
+                                 ca_bundle=self.option("ca_bundle"),
+                                 contact_key=self.option("salesforce_contact_key", CONTACT_KEY))
         if role == "cti":
             controls = self.port("controls") if "controls" in self.classes and c.urls else None
             return adapter_class(self.option("connect_instance_id"), self.option("connect_region"),

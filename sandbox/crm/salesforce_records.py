@@ -10,8 +10,9 @@ from fastapi import HTTPException
 from ..platform import correlation
 from ..platform.auth import Principal
 from ..platform.db import dumps, loads
-from .salesforce_schema import (CALL_DISPOSITION, CASE, CONTACT, CUSTOMER_ORDER, TASK, USER, SObject, make_id,
-                                parse_id)
+from .salesforce_schema import (CALL_DISPOSITION, CASE, CONTACT, CUSTOMER_ORDER, HELPDESK_TICKET,
+                                SERVICE_PRESENCE_STATUS, TASK, USER, USER_SERVICE_PRESENCE, SObject, make_id, parse_id)
+from .salesforce_service import ServiceObjects
 from .salesforce_values import (SfError, attributes_json, bad_request, checked_body, moment, no_access, not_found,
                                 sf_datetime)
 from .store import Conflict, Crm, Invalid, NotFound, full_name
@@ -49,6 +50,8 @@ def _sql_hints(hints: dict[str, list[Any]], columns: dict[str, str]) -> tuple[st
         if column is None or any(v is None for v in values):
             continue
         keys = [parse_id(v)[1] if name in ("Id", "WhoId", "ContactId", "Contact__c") else v for v in values]
+        if name == "ContactCenterId__c":  # the store's own contact number, as text
+            keys = [int(v) if str(v).isdigit() else -1 for v in values]
         sql += f" AND {column} COLLATE NOCASE IN ({','.join('?' * len(keys))})"
         params += keys
     return sql, params
@@ -60,6 +63,7 @@ class SalesforceOrg:
     def __init__(self, crm: Crm, clients: list[str]) -> None:
         self.crm, self.db = crm, crm.db
         self.clients = sorted(clients)
+        self.service = ServiceObjects(crm.system, self._user_ids)
 
     # -- users ------------------------------------------------------------------------------------
     def _users(self) -> list[dict[str, Any]]:
@@ -96,7 +100,9 @@ class SalesforceOrg:
         """Every row of the object as Salesforce JSON values (field-level security is the caller's to apply)."""
         readers: dict[str, Callable[[dict[str, list[Any]]], list[dict[str, Any]]]] = {
             "Contact": self.contact_rows, "Task": self.task_rows, "Case": self.case_rows, "User": self.user_rows,
-            CUSTOMER_ORDER.name: self.order_rows, CALL_DISPOSITION.name: self.disposition_rows}
+            CUSTOMER_ORDER.name: self.order_rows, CALL_DISPOSITION.name: self.disposition_rows,
+            SERVICE_PRESENCE_STATUS.name: self.service.status_rows, USER_SERVICE_PRESENCE.name: self.service.presence_rows,
+            HELPDESK_TICKET.name: self.service.ticket_rows}
         found = readers[obj.name](hints or {})
         return found if include_deleted else [r for r in found if not r.get("IsDeleted")]
 
@@ -113,7 +119,8 @@ class SalesforceOrg:
         return found[0]
 
     def contact_rows(self, hints: dict[str, list[Any]]) -> list[dict[str, Any]]:
-        narrow, params = _sql_hints(hints, {"Id": "c.id", "Phone": "c.phone", "AccountNumber__c": "c.account_number"})
+        narrow, params = _sql_hints(hints, {"Id": "c.id", "Phone": "c.phone", "AccountNumber__c": "c.account_number",
+                                            "ContactCenterId__c": "c.id"})
         rows = self.db.query("SELECT c.*, b.status AS billing_status, b.balance AS billing_balance FROM contacts c"
                              " LEFT JOIN billing b ON b.contact_id = c.id WHERE 1=1" + narrow, tuple(params))
         out = []
@@ -125,7 +132,8 @@ class SalesforceOrg:
                 "Name": full_name(r["first_name"], r["last_name"]), "Phone": r["phone"], "Email": r["email"],
                 "Birthdate": r["date_of_birth"], "DoNotCall": bool(r["do_not_call"]),
                 "HasOptedOutOfEmail": bool(r["email_opt_out"]), "CreatedDate": sf_datetime(r["created_at"]),
-                "LastModifiedDate": sf_datetime(r["updated_at"]), "AccountNumber__c": r["account_number"],
+                "LastModifiedDate": sf_datetime(r["updated_at"]), "ContactCenterId__c": str(r["id"]),
+                "AccountNumber__c": r["account_number"],
                 "TaxId__c": r["tax_id"], "BillingStatus__c": r["billing_status"] or "current",
                 "BillingBalance__c": float(r["billing_balance"] or 0.0),
                 **{name: custom.get(key) for name, key in MARKETING_FIELDS.items()}})

@@ -5,6 +5,9 @@ Contact, Task, Case, User). What Salesforce lacks and the contact center keeps i
 (``__c``) or a custom object, each documented here and in describe (``inlineHelpText``):
 
 Contact
+  ContactCenterId__c Auto Number (display format {0}), external id: the contact's id in the contact center's
+                     other systems (helpdesk, marketing automation, chat, the CTI's records), which know the
+                     contact by it rather than by its Salesforce Id (read only).
   AccountNumber__c   Text(40), unique, external id: the customer's account number (keyed into the IVR).
   TaxId__c           Text(40): the tax id (hidden from agents and trainees by field-level security).
   BillingStatus__c   Picklist current | overdue | pending_payment: the billing system's status.
@@ -30,6 +33,11 @@ User: DeskRole__c Picklist agent | trainee | supervisor | integration (read only
 CustomerOrder__c (custom object): Name = the order number, Contact__c, Total__c, Status__c, PlacedAt__c.
 CallDisposition__mdt (custom metadata): DeveloperName = the code, MasterLabel, Queue__c, IsSystem__c,
   SortOrder__c: the wrap-up dispositions offered per queue (read only).
+ServicePresenceStatus, UserServicePresence (Omni-Channel, standard, read only as in Salesforce: presence is
+  set in the console, not through the API): sandbox/crm/salesforce_service.py.
+HelpdeskTicket__c (custom object, read only): the helpdesk's tickets as its Salesforce integration keeps them
+  in the org (Name = the ticket id, Contact__c, Subject__c, Status__c, StatusLabel__c, Priority__c,
+  Channel__c, Escalated__c, UpdatedAt__c): sandbox/crm/salesforce_service.py.
 """
 from __future__ import annotations
 
@@ -93,6 +101,7 @@ class Field:
     reference_to: str | None = None
     unique: bool = False
     help: str = ""  # what a custom field holds (describe's inlineHelpText)
+    auto_number: bool = False  # an Auto Number field: text the org numbers itself, read only
     hidden_as: str | None = None  # the sandbox's field-visibility name (roles that may not see it)
 
     @property
@@ -108,7 +117,7 @@ class Field:
             "scale": 2 if self.type == "currency" else 0, "digits": 9 if self.type == "int" else 0,
             "nillable": self.nillable, "createable": self.create, "updateable": self.update,
             "custom": self.custom, "calculated": self.name == "Name" and not self.create,
-            "unique": self.unique, "externalId": self.unique and self.custom,
+            "autoNumber": self.auto_number, "unique": self.unique, "externalId": self.unique and self.custom,
             "idLookup": self.type == "id" or self.unique, "nameField": self.name == "Name",
             "filterable": self.type != "textarea", "sortable": self.type != "textarea",
             "defaultedOnCreate": self.type == "boolean" or self.name in ("Id", "OwnerId", "CreatedDate"),
@@ -184,6 +193,9 @@ CONTACT = SObject("Contact", "Contact", "003", (
     Field("Email", "email", "Email", 80), Field("Birthdate", "date", "Birthdate", hidden_as="date_of_birth"),
     Field("DoNotCall", "boolean", "Do Not Call", nillable=False),
     Field("HasOptedOutOfEmail", "boolean", "Email Opt Out", nillable=False), _CREATED, _MODIFIED,
+    _ro("ContactCenterId__c", "string", "Contact Center ID", length=30, unique=True, auto_number=True,
+        help="The contact's id in the contact center's other systems (helpdesk, marketing automation, chat, the "
+             "CTI's records), which know the contact by it"),
     Field("AccountNumber__c", "string", "Account Number", 40, unique=True,
           help="The customer's account number, keyed into the IVR; unique per contact"),
     Field("TaxId__c", "string", "Tax ID", 40, hidden_as="tax_id", help="The customer's tax id"),
@@ -263,7 +275,40 @@ CALL_DISPOSITION = SObject("CallDisposition__mdt", "Call Disposition", "m01", (
     _ro("SortOrder__c", "double", "Sort Order", help="Where the softphone lists it"),
 ), writable=False)
 
-SOBJECTS: dict[str, SObject] = {o.name.lower(): o for o in (CONTACT, TASK, CASE, USER, CUSTOMER_ORDER, CALL_DISPOSITION)}
+SERVICE_PRESENCE_STATUS = SObject("ServicePresenceStatus", "Presence Status", "0N5", (
+    _ID, _DELETED, _ro("DeveloperName", "string", "Developer Name", length=80, nillable=False),
+    _ro("MasterLabel", "string", "Status Name", length=80, nillable=False), _CREATED,
+), writable=False)
+
+USER_SERVICE_PRESENCE = SObject("UserServicePresence", "User Presence", "0Hn", (
+    _ID, _DELETED, _ro("Name", "string", "Name", length=255),
+    _ro("UserId", "reference", "User ID", length=18, nillable=False, reference_to="User"),
+    _ro("ServicePresenceStatusId", "reference", "Service Presence Status ID", length=18,
+        reference_to="ServicePresenceStatus"),
+    _ro("IsCurrentState", "boolean", "Is Current State", nillable=False),
+    _ro("IsAway", "boolean", "Is Away", nillable=False),
+    _ro("StatusStartDate", "datetime", "Status Start Date"), _ro("StatusEndDate", "datetime", "Status End Date"),
+    _CREATED, _ro("CreatedById", "reference", "Created By ID", length=18, reference_to="User"),
+    _MODIFIED, _ro("LastModifiedById", "reference", "Last Modified By ID", length=18, reference_to="User"),
+), writable=False)
+
+HELPDESK_TICKET = SObject("HelpdeskTicket__c", "Helpdesk Ticket", "a02", (
+    _ID, _DELETED, _ro("Name", "string", "Ticket ID", length=80, nillable=False),
+    _ro("Contact__c", "reference", "Contact", length=18, reference_to="Contact", help="The customer it is for"),
+    _ro("Subject__c", "string", "Subject", length=255, help="The ticket's subject"),
+    _ro("Status__c", "picklist", "Status", length=255, picklist=_pick("new", "open", "pending", "solved", "closed"),
+        help="Where the ticket is in the helpdesk"),
+    _ro("StatusLabel__c", "string", "Status Label", length=80, help="The status as the helpdesk's screens show it"),
+    _ro("Priority__c", "picklist", "Priority", length=255, picklist=_pick("low", "normal", "high", "urgent"),
+        help="The ticket's priority"),
+    _ro("Channel__c", "string", "Channel", length=40, help="Where the ticket came from: phone, email, chat, web"),
+    _ro("Escalated__c", "boolean", "Escalated", nillable=False, help="Escalated for breaching its SLA"),
+    _ro("UpdatedAt__c", "datetime", "Updated At", help="When the helpdesk last changed it"),
+), writable=False)
+
+SOBJECTS: dict[str, SObject] = {o.name.lower(): o for o in (CONTACT, TASK, CASE, USER, CUSTOMER_ORDER, CALL_DISPOSITION,
+                                                            SERVICE_PRESENCE_STATUS, USER_SERVICE_PRESENCE,
+                                                            HELPDESK_TICKET)}
 BY_PREFIX: dict[str, SObject] = {o.prefix: o for o in SOBJECTS.values()}
 
 

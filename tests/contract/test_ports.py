@@ -9,6 +9,12 @@ from tests.contract.conftest import expect_port
 QUEUE = "sales"  # optional wrap-up: a call can be completed with any of its dispositions
 
 
+def needs(adapters, capability: str, why: str) -> None:
+    """Skips the check, naming the capability, when the profile's adapters lack it."""
+    if capability not in adapters.capabilities:
+        pytest.skip(f"not applicable on {adapters.name}: needs {capability} ({why})")
+
+
 def test_every_adapter_implements_its_port(adapters):
     gaps = []
     for role, adapter_class in adapters.classes.items():
@@ -37,7 +43,8 @@ def test_a_placed_call_shows_up_as_an_interaction(telephony, cti, new_number):
                 lambda i: i.state not in ("queued", "offered", "connected"), lambda: cti.interaction(placed.id))
 
 
-def test_a_completed_wrap_up_produces_exactly_one_call_log(crm, cti, telephony, contract_agent, new_number):
+def test_a_completed_wrap_up_produces_exactly_one_call_log(adapters, crm, cti, telephony, contract_agent, new_number):
+    needs(adapters, "call_control_api", "the check answers the call through the CTI's API")
     cti.set_agent_state(contract_agent, "AVAILABLE")
     placed = telephony.place_call(from_number=new_number, queue=QUEUE)
     expect_port(f"cti.interaction({placed.id!r})", f"show the call offered to {contract_agent}",
@@ -58,12 +65,18 @@ def test_a_completed_wrap_up_produces_exactly_one_call_log(crm, cti, telephony, 
                     lambda: crm.call_log_writes(placed.id))
 
 
-def test_presence_set_on_one_side_reads_back_on_the_other(crm, cti, contract_agent):
-    if "crm_presence" not in crm.capabilities:
-        pytest.skip(f"not applicable: {type(crm).__name__} lacks crm_presence (the CRM's presence through its API)")
+def test_a_state_set_in_the_cti_reads_back_as_the_crm_presence(adapters, crm, cti, contract_agent):
+    needs(adapters, "crm_presence", "the CRM's presence through its API")
     cti.set_agent_state(contract_agent, "NOT_READY", "Lunch")
     expect_port(f"crm.presence({contract_agent!r})", "read Busy (Lunch) after the CTI set the agent Not ready (Lunch)",
                 lambda p: (p.status, p.reason) == ("Busy", "Lunch"), lambda: crm.presence(contract_agent))
+    cti.set_agent_state(contract_agent, "AVAILABLE")
+    expect_port(f"crm.presence({contract_agent!r})", "read Online after the CTI set the agent Available",
+                lambda p: (p.status, p.reason) == ("Online", None), lambda: crm.presence(contract_agent))
+
+
+def test_a_presence_set_in_the_crm_reads_back_as_the_cti_state(adapters, crm, cti, contract_agent):
+    needs(adapters, "crm_presence_set", "the CRM's presence set through its API")
     crm.set_presence(contract_agent, "Online")
     expect_port(f"cti.agent({contract_agent!r})", "read AVAILABLE after the CRM set the user Online",
                 lambda a: a.state == "AVAILABLE", lambda: cti.agent(contract_agent))

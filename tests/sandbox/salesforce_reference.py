@@ -35,6 +35,16 @@ DOCUMENTED: dict[str, dict[str, str]] = {
     # a custom object's standard fields; a custom metadata type's standard fields
     "CustomerOrder__c": {"Id": "id", "IsDeleted": "boolean", "Name": "string", "CreatedDate": "datetime"},
     "CallDisposition__mdt": {"Id": "id", "DeveloperName": "string", "MasterLabel": "string"},
+    "HelpdeskTicket__c": {"Id": "id", "IsDeleted": "boolean", "Name": "string"},
+    # Omni-Channel (Object Reference and Field Reference: ServicePresenceStatus, UserServicePresence)
+    "ServicePresenceStatus": {"Id": "id", "IsDeleted": "boolean", "DeveloperName": "string", "MasterLabel": "string",
+                              "CreatedDate": "datetime"},
+    "UserServicePresence": {
+        "Id": "id", "IsDeleted": "boolean", "Name": "string", "UserId": "reference",
+        "ServicePresenceStatusId": "reference", "IsCurrentState": "boolean", "IsAway": "boolean",
+        "StatusStartDate": "datetime", "StatusEndDate": "datetime", "CreatedDate": "datetime",
+        "CreatedById": "reference", "LastModifiedDate": "datetime", "LastModifiedById": "reference",
+    },
 }
 
 #: documented picklist values where the door restricts them to a documented subset

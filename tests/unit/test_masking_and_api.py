@@ -27,6 +27,7 @@ def test_mask_body_handles_forms_and_json():
     form = mask_body("grant_type=client_credentials&client_id=suite&client_secret=topsecret",
                      "application/x-www-form-urlencoded")
     assert "topsecret" not in form and "client_id=suite" in form
+    assert "%2A" not in form and "***" in form  # the mask as such, not URL-encoded
     body = mask_body(b'{"access_token": "eyJ.very.secret", "expires_in": 300}', "application/json")
     assert "eyJ.very.secret" not in body and '"expires_in": 300' in body
 

@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from deskcheck.adapters.salesforce import SalesforceCrm
-from deskcheck.adapters.sandbox.api_voice import CrmClient
+from deskcheck.adapters.sandbox.api_channels import HelpdeskClient
+from deskcheck.adapters.sandbox.api_voice import CrmClient, CtiClient
 from deskcheck.adapters.sandbox.crm import SandboxCrm
 from deskcheck.ports import CrmPort, NotSupported, Refused, port_methods
 from fixtures.target import SandboxProcess
@@ -63,13 +64,11 @@ def without_ids(record: Any) -> Any:
 def test_the_adapter_implements_the_crm_port_and_names_what_it_lacks(salesforce):
     assert isinstance(salesforce, CrmPort)
     assert all(callable(getattr(SalesforceCrm, name, None)) for name in port_methods(CrmPort))
-    assert salesforce.capabilities == {"token_audit"}
-    for call, capability in ((lambda: salesforce.presence("maya"), "crm_presence"),
-                             (lambda: salesforce.set_presence("maya", "Online"), "crm_presence"),
+    assert salesforce.capabilities == {"token_audit", "crm_presence", "helpdesk"}
+    for call, capability in ((lambda: salesforce.set_presence("maya", "Online"), "crm_presence_set"),
                              (lambda: salesforce.call_log_writes("int-1"), "write_audit"),
                              (lambda: salesforce.screen_pops("int-1"), "screen_pop_audit"),
                              (lambda: salesforce.follow_ups(phone="+15551230001"), "callbacks"),
-                             (lambda: salesforce.linked_tickets("x"), "helpdesk"),
                              (salesforce.roles, "role_visibility")):
         with pytest.raises(NotSupported) as lacking:
             call()
@@ -167,3 +166,75 @@ def test_the_adapter_names_no_sandbox_paths_only_salesforces_oauth_endpoint():
         found = re.findall(r"/(?:api|_sandbox|oauth|services/data|services/apexrest)\b[\w/.{}-]*", text)
         assert not found, f"{name} names API paths {found}: the adapter calls Salesforce only through simple-salesforce"
     assert [name for name, text in sources.items() if "/services/oauth2/token" in text] == ["session.py"]
+
+
+@pytest.fixture(scope="module")
+def keyed(sandbox) -> Iterator[SalesforceCrm]:
+    """The adapter with contacts known by the org's external id, as the sandbox's other systems know them."""
+    crm = SalesforceCrm(sandbox["salesforce"], *CLIENT, ca_bundle=sandbox["ca_bundle"], contact_key="ContactCenterId__c")
+    yield crm
+    crm.close()
+
+
+def test_contacts_go_by_the_id_the_other_systems_know_them_by(keyed, own):
+    phone = fresh_phone()
+    made = keyed.create_contact("Kim", "Sato", phone, email="kim@example.test")
+    [theirs] = own.find_contacts(phone=phone)
+    assert made.id == theirs.id and isinstance(made.id, int)
+    keyed.add_case(made.id, "Modem")
+    keyed.set_billing(made.id, "overdue", 12.0)
+    assert keyed.contact(made.id) == own.contact(theirs.id)  # ids and all
+    logged = keyed.log_call(f"dial-{uuid.uuid4().hex[:8]}", made.id, agent="maya", disposition="SALE")
+    assert logged.contact_id == theirs.id and keyed.call_logs(contact_id=made.id) == own.call_logs(contact_id=theirs.id)
+    batch = keyed.create_contacts([{"first_name": "Ed", "last_name": "One", "phone": fresh_phone()},
+                                   {"first_name": "Flo", "last_name": "Two", "phone": fresh_phone()}])
+    assert [c.id for c in batch] == [c.id for c in own.contacts([c.id for c in batch])]
+    keyed.delete_contact(made.id)
+    assert keyed.contacts([made.id]) == own.contacts([theirs.id]) and own.contact(theirs.id).deleted
+    with pytest.raises(Refused, match="no contact 999999999"):
+        keyed.update_contact(999999999, email="x@example.test")
+
+
+def test_presence_is_omni_channels_read_only_and_says_who_set_it(keyed, own, sandbox):
+    username = f"omni{uuid.uuid4().hex[:6]}"
+    own.api.post("/api/users", {"username": username, "password": f"{username}-pass", "name": "Omi Ni", "role": "agent"})
+    assert keyed.presence(username) == own.presence(username) == own.presence(username).__class__(
+        username, "Offline", None, "crm")
+    for status, reason in (("Busy", "Lunch"), ("Online", None), ("Busy", None), ("Offline", None)):
+        own.set_presence(username, status, reason)
+        assert keyed.presence(username) == own.presence(username), (status, reason)
+    cti = CtiClient(sandbox["cti"], *CLIENT)
+    cti.set_state(username, "NOT_READY", "Training")  # the CTI's presence sync
+    cti.close()
+    synced = own.presence(username)
+    assert (synced.status, synced.reason, synced.source) == ("Busy", "Training", "cti")
+    assert keyed.presence(username) == synced
+    with pytest.raises(LookupError, match="no user"):
+        keyed.presence("nobody-here")
+
+
+def test_a_contacts_helpdesk_tickets_read_as_the_crm_lists_them(keyed, own, sandbox):
+    contact = keyed.create_contact("Tia", "Kett", fresh_phone())
+    helpdesk = HelpdeskClient(sandbox["helpdesk"], *CLIENT)
+    helpdesk.create_ticket("Router keeps dropping", "phone", priority="high", contact_id=contact.id)
+    helpdesk.create_ticket("Bill is wrong", "email", contact_id=contact.id)
+    helpdesk.close()
+    by_id = lambda tickets: sorted((dataclasses.replace(t, contact_id=None) for t in tickets), key=lambda t: t.id)  # noqa: E731
+    assert by_id(keyed.linked_tickets(contact.id)) == by_id(own.linked_tickets(contact.id))
+    assert {t.contact_id for t in keyed.linked_tickets(contact.id)} == {contact.id}
+    assert sorted(t.subject for t in keyed.linked_tickets(contact.id)) == ["Bill is wrong", "Router keeps dropping"]
+
+
+def test_a_write_of_a_field_the_users_security_hides_is_refused_as_forbidden(keyed, own):
+    contact = keyed.create_contact("Fay", "Lock", fresh_phone(), tax_id="TX-1", date_of_birth="1980-01-01")
+    keyed.set_billing(contact.id, "current", 10.0)
+    for user, password, write in (("tia", "tia-pass", lambda crm: crm.update_contact(contact.id, date_of_birth="1990-01-01")),
+                                  ("tia", "tia-pass", lambda crm: crm.set_billing(contact.id, "current", 0.0)),
+                                  ("maya", "maya-pass", lambda crm: crm.update_contact(contact.id, tax_id="TX-2"))):
+        with pytest.raises(Refused, match="field-level security hides") as refused:
+            write(keyed.as_user(user, password))
+        assert refused.value.status == 403, refused.value
+    assert own.contact(contact.id) == keyed.contact(contact.id) and keyed.contact(contact.id).tax_id == "TX-1"
+    with pytest.raises(Refused) as bad_input:  # a bad value of a field the user sees stays bad input
+        keyed.as_user("maya", "maya-pass").update_contact(contact.id, email="not-an-address")
+    assert bad_input.value.status == 400

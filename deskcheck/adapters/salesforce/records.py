@@ -3,10 +3,13 @@
 What the org must hold for these (standard fields keep their Salesforce meaning; the sandbox's
 Salesforce door answers the same, each custom field documented in its describe):
 Contact AccountNumber__c, TaxId__c, BillingStatus__c, BillingBalance__c, Industry__c, LeadScore__c,
-LifecycleStage__c; Task (the Open CTI call log) Channel__c, FromNumber__c, Queue__c, WrapUpSeconds__c,
+LifecycleStage__c, and the external id the other systems know a contact by when it is not the Salesforce
+Id (contact_keys.py; the sandbox's org: ContactCenterId__c); Task (the Open CTI call log) Channel__c, FromNumber__c, Queue__c, WrapUpSeconds__c,
 HoldSeconds__c, MutedSeconds__c, Dtmf__c, CorrelationId__c, TransferNote__c, TransferredBy__c,
 CallAttributes__c, ContactChosenBy__c, Source__c, OccurredAt__c; the custom object CustomerOrder__c and
-the custom metadata type CallDisposition__mdt.
+the custom metadata type CallDisposition__mdt; Omni-Channel (ServicePresenceStatus, UserServicePresence) for
+the presence; the helpdesk integration's HelpdeskTicket__c (Name = the ticket id, Contact__c, Subject__c,
+Status__c, StatusLabel__c, Priority__c, Channel__c, Escalated__c) for the tickets listed on a contact.
 """
 from __future__ import annotations
 
@@ -68,13 +71,15 @@ def three_sixty(row: dict[str, Any], cases: list[dict[str, Any]], orders: list[d
         balance=None if "BillingBalance__c" not in row else float(balance or 0))
 
 
-def contact_record(row: dict[str, Any], hidden: tuple[str, ...] = (), view: ThreeSixty | None = None) -> Contact:
+def contact_record(row: dict[str, Any], hidden: tuple[str, ...] = (), view: ThreeSixty | None = None,
+                   contact_id: Any = None) -> Contact:
+    """A Contact row as a Contact; ``contact_id``: the id the record goes by (default: the Salesforce Id)."""
     marketing = {"industry": row.get("Industry__c"), "lead_score": row.get("LeadScore__c"),
                  "lifecycle_stage": row.get("LifecycleStage__c")}
     if marketing["lead_score"] is not None and float(marketing["lead_score"]).is_integer():
         marketing["lead_score"] = int(marketing["lead_score"])
     return Contact(
-        id=row["Id"], first_name=row.get("FirstName") or "", last_name=row.get("LastName") or "",
+        id=row["Id"] if contact_id is None else contact_id, first_name=row.get("FirstName") or "", last_name=row.get("LastName") or "",
         phone=row.get("Phone") or "", email=row.get("Email"), account_number=row.get("AccountNumber__c"),
         do_not_call=bool(row.get("DoNotCall")), email_opt_out=bool(row.get("HasOptedOutOfEmail")),
         deleted=bool(row.get("IsDeleted")), date_of_birth=row.get("Birthdate"), tax_id=row.get("TaxId__c"),
@@ -82,14 +87,16 @@ def contact_record(row: dict[str, Any], hidden: tuple[str, ...] = (), view: Thre
         three_sixty=view, **marketing)
 
 
-def call_log_record(row: dict[str, Any], agent_of: Callable[[str | None], str | None]) -> CallLog:
+def call_log_record(row: dict[str, Any], agent_of: Callable[[str | None], str | None],
+                    contact_of: Callable[[str | None], Any] = lambda who: who) -> CallLog:
+    """A Task row as a CallLog; ``contact_of``: the id a WhoId goes by (default: itself)."""
     attributes = json.loads(row["CallAttributes__c"]) if row.get("CallAttributes__c") else {}
     wrapup = row.get("WrapUpSeconds__c")
     return CallLog(
         call_id=row["CallObject"], status="completed" if row.get("Status") == "Completed" else "in_progress",
         kind=row.get("Channel__c") or CHANNEL_OF_SUBTYPE.get(row.get("TaskSubtype"), "call"),
         direction=(row.get("CallType") or "Inbound").lower(), from_number=row.get("FromNumber__c"),
-        queue=row.get("Queue__c"), agent=agent_of(row.get("OwnerId")), contact_id=row.get("WhoId"),
+        queue=row.get("Queue__c"), agent=agent_of(row.get("OwnerId")), contact_id=contact_of(row.get("WhoId")),
         contact_chosen_by=row.get("ContactChosenBy__c"), disposition=row.get("CallDisposition"),
         notes=row.get("Description"), wrapup_seconds=None if wrapup is None else int(wrapup),
         hold_seconds=row.get("HoldSeconds__c"), muted_seconds=row.get("MutedSeconds__c"), digits=row.get("Dtmf__c"),

@@ -78,7 +78,8 @@ def presence_record(body: dict[str, Any]) -> Presence:
 class SandboxCrm(TokenAudit, CrmSettings):
     """The CRM port over the sandbox CRM's own API."""
 
-    capabilities = frozenset({"write_audit", "screen_pop_audit", "callbacks", "token_audit", "crm_presence"})
+    capabilities = frozenset({"write_audit", "screen_pop_audit", "callbacks", "token_audit", "crm_presence",
+                               "crm_presence_set", "helpdesk"})
 
     def __init__(self, api: CrmClient) -> None:
         self.api = api

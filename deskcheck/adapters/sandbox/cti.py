@@ -62,7 +62,8 @@ def callback_record(body: dict[str, Any]) -> Callback:
 class SandboxCti(TokenAudit, CtiSettings):
     """The CTI port over the sandbox CTI's own API."""
 
-    capabilities = frozenset({"wrapup_draft", "callbacks", "agent_admin", "token_audit", "call_control_api"})
+    capabilities = frozenset({"wrapup_draft", "callbacks", "agent_admin", "token_audit", "call_control_api",
+                               "call_detail"})
 
     def __init__(self, api: CtiClient) -> None:
         self.api = api
