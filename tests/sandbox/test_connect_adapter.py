@@ -229,3 +229,4 @@ def test_the_glossary_names_the_instance_s_queues_statuses_and_wrap_up_modes(cti
         ("Available", "AVAILABLE", None), ("Offline", "OFFLINE", None), ("Busy", "NOT_READY", "Busy")]
     assert {s.label for s in states.states} >= {"Available", "Not ready (Lunch)", "Ringing", "On call", "After call work"}
     assert [m.mode for m in connect.wrapup_rules().modes] == ["optional", "mandatory", "timeboxed"]
+    assert "idle the longest" in connect.routing() and "routing profile" in connect.routing()

@@ -21,6 +21,9 @@ if TYPE_CHECKING:  # imported when the glossary is asked for, so the adapter sta
 REQUESTABLE = {"AVAILABLE": "ROUTABLE", "OFFLINE": "OFFLINE", "NOT_READY": "CUSTOM"}
 WRAPUP_RULES = {"optional": "Done with or without a disposition", "mandatory": "Done only with a disposition",
                 "timeboxed": "a time limit (the queue's deskcheck:acw_seconds tag)"}
+ROUTING = ("a contact waits in its queue and is routed to an available agent whose routing profile takes that queue, "
+           "the one idle the longest; a routing profile's queues are served by their priority and delay; a contact an "
+           "agent misses or rejects goes back to the queue and the agent's status becomes Missed")
 QUEUE_METRICS = [{"Name": "AGENTS_AVAILABLE", "Unit": "COUNT"}, {"Name": "CONTACTS_IN_QUEUE", "Unit": "COUNT"}]
 
 
@@ -226,6 +229,10 @@ class AmazonConnectCti:
         modes = dict.fromkeys(["optional"] + [mapping.wrapup_rules(self.api.call("describe_queue", QueueId=queue_id)[
             "Queue"].get("Tags") or {})[0] for queue_id in self.api.queue_ids(refresh=True).values()])
         return WrapUpRules(tuple(WrapUpMode(mode, WRAPUP_RULES.get(mode, mode)) for mode in modes), None)
+
+    def routing(self) -> str:
+        """Amazon Connect's own rule (the instance keeps it in routing profiles, not as text to read back)."""
+        return ROUTING
 
     # ---- what Connect does only in the agent's CCP, or not at all ---------------------------------------
     def answer(self, call_id: str) -> Interaction:
