@@ -5,7 +5,7 @@ from deskcheck import lint
 
 
 def test_lint_lists_the_scenarios_a_profile_cannot_run_with_the_capability(capsys):
-    status = lint.main(["--quiet", "--profile", "tests/profiles/limited.toml", "features/wrap_up"])
+    status = lint.main(["--quiet", "--profile", "tests/profiles/limited.toml", "features/wrap_up/wrap_up.feature"])
     out = capsys.readouterr().out
     assert status == 0, out
     assert "profile limited:" in out and "lacking:" in out and "write_audit" in out, out
@@ -15,6 +15,6 @@ def test_lint_lists_the_scenarios_a_profile_cannot_run_with_the_capability(capsy
 
 
 def test_the_sandbox_profile_runs_every_wrap_up_scenario(capsys):
-    lint.main(["--quiet", "--profile", "sandbox", "features/wrap_up"])
+    lint.main(["--quiet", "--profile", "sandbox", "features/wrap_up/wrap_up.feature"])
     out = capsys.readouterr().out
     assert "11 of 11 scenario(s) will run; 0 not applicable" in out, out
