@@ -34,6 +34,11 @@ def test_a_real_org_and_instance_replace_every_door_option_of_their_vendor(tmp_p
     assert adapters.option("salesforce_client_id", "deskcheck-suite") == "3MVG9-acme"
 
 
+def test_a_private_ca_for_the_org(tmp_path):
+    settings = load_settings(write_pyproject(tmp_path), environ={**REAL, "DESKCHECK_SALESFORCE_CA_BUNDLE": "/etc/proxy-ca.pem"})
+    assert {**DOORS, **settings.adapter_options()}["ca_bundle"] == "/etc/proxy-ca.pem"
+
+
 def test_the_connected_apps_secret_is_a_secret(tmp_path):
     settings = load_settings(write_pyproject(tmp_path), environ=REAL)
     assert "sf-s3cret-value" not in repr(settings) and settings.masked()["salesforce_client_secret"] == "***"
