@@ -74,19 +74,29 @@ def framework_overhead(runs: int, work: Path) -> None:
         browser = p.chromium.launch(executable_path=chromium_path(p), args=CHROMIUM_ARGS)
         plain = time_plain_journeys(browser, box, runs, work)
         browser.close()
-    junit = work / "bench-journeys.xml"
-    run_pytest(["bench/test_bench_journeys.py", "-p", "no:xdist"], junit)
-    cases = junit_times(junit)
+    timed = {}
+    for trace in ("retain-on-failure", "off"):  # the default, and without the DOM-snapshot trace (what it costs)
+        junit = work / f"bench-journeys-{trace}.xml"
+        run_pytest(["bench/test_bench_journeys.py", "-p", "no:xdist"], junit, env={"DESKCHECK_TRACE": trace})
+        timed[trace] = junit_times(junit)
     for name in JOURNEYS:
-        ours = [t for case, t, ok in cases if ok and name.lower().replace(",", "").replace(" ", "_").replace("-", "")
-                in case.lower().replace(",", "").replace("-", "")]
-        if len(ours) < runs:
-            raise SystemExit(f"deskcheck journey {name!r}: only {len(ours)} of {runs} runs passed: {cases}")
+        ours, untraced = (journey_times(timed[trace], name, runs) for trace in ("retain-on-failure", "off"))
         ratio = median(ours) / median(plain[name])
-        DETAILS.setdefault("overhead", {})[name] = {"deskcheck_s": ours, "plain_s": plain[name]}
+        DETAILS.setdefault("overhead", {})[name] = {"deskcheck_s": ours, "plain_s": plain[name],
+                                                    "deskcheck_without_trace_s": untraced}
         figure(f"{name}: deskcheck median", median(ours), "s")
         figure(f"{name}: plain Playwright median", median(plain[name]), "s")
         figure(f"{name}: ratio", ratio, "x", "<= 1.15x", ratio <= 1.15)
+        figure(f"{name}: ratio without the trace (DESKCHECK_TRACE=off)", median(untraced) / median(plain[name]), "x")
+
+
+def journey_times(cases: list[tuple[str, float, bool]], name: str, runs: int) -> list[float]:
+    """The passed runs of one benchmark journey, in seconds."""
+    key = name.lower().replace(",", "").replace(" ", "_").replace("-", "")
+    times = [t for case, t, ok in cases if ok and key in case.lower().replace(",", "").replace("-", "")]
+    if len(times) < runs:
+        raise SystemExit(f"deskcheck journey {name!r}: only {len(times)} of {runs} runs passed: {cases}")
+    return times
 
 
 def suite_throughput(work: Path) -> None:
@@ -245,21 +255,31 @@ def main(argv: list[str] | None = None) -> int:
     steps = [("overhead", lambda: framework_overhead(args.runs, work)), ("throughput", lambda: suite_throughput(work)),
              ("latency", lambda: screen_pop_latency(args.samples, work)), ("capacity", sandbox_capacity),
              ("startup", lambda: start_up(work))]
+    partial = wanted != set(parser.get_default("only").split(","))
+    failed = []
     for name, measure in steps:
         if name in wanted:
             print(f"measuring {name} ...", flush=True)
-            measure()
+            try:
+                measure()
+            except SystemExit as exc:  # one measurement that cannot run does not lose the others
+                print(f"{name}: not measured: {exc}", file=sys.stderr, flush=True)
+                failed.append(name)
+            write_results(previous, keep_previous=True)  # kept as measured so far, should the run stop
+    write_results(previous, keep_previous=partial or bool(failed))
     print()
     print_table(previous)
+    print(f"\nwritten {RESULTS.relative_to(ROOT)}" + (f"; not measured: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+def write_results(previous: dict[str, Any], keep_previous: bool) -> None:
+    """bench/results.json as measured so far; a partial run keeps the figures it did not measure."""
     results = {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-               "figures": FIGURES, "details": DETAILS}
-    if wanted != set(parser.get_default("only").split(",")):
-        merged = {**previous.get("figures", {}), **FIGURES}  # a partial run keeps the other figures
-        results["figures"] = merged
+               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                           "load_average": [round(x, 2) for x in os.getloadavg()]},
+               "figures": {**previous.get("figures", {}), **FIGURES} if keep_previous else FIGURES, "details": DETAILS}
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nwritten {RESULTS.relative_to(ROOT)}")
-    return 0
 
 
 if __name__ == "__main__":
