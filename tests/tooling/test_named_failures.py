@@ -5,7 +5,6 @@ Each case is a separate pytest (or deskcheck) process, bounded by a timeout.
 """
 from __future__ import annotations
 
-
 import json
 import os
 import re
