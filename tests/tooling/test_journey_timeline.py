@@ -49,22 +49,21 @@ def test_the_timeline_has_a_lane_per_system_and_a_mark_per_event(page):
     assert page.get_by_text("corr-1", exact=True).first.is_visible() and page.get_by_text("corr-2", exact=True).first.is_visible()
 
 
-def test_marks_follow_the_journey_order_and_do_not_overlap(page):
+def test_marks_follow_the_journey_order_and_no_two_overlap(page):
     events, received = journey()
     page.set_content(render_timeline(events, ["corr-1"], "A verified caller reaches an agent", received=received))
     boxes = page.locator("li.mark").evaluate_all(
         "all => all.map(m => { const r = m.getBoundingClientRect(); "
         "return {type: m.dataset.type, lane: m.closest('section').getAttribute('aria-label'), "
         "left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })")
-    lefts = {b["type"]: b["left"] for b in boxes}
+    tops = {b["type"]: b["top"] for b in boxes}
     order = [kind for _, kind, _ in JOURNEY]
-    assert [lefts[kind] for kind in order] == sorted(lefts[kind] for kind in order), "left to right in journey order"
-    for lane in {b["lane"] for b in boxes}:
-        mine = [b for b in boxes if b["lane"] == lane]
-        for i, a in enumerate(mine):
-            for b in mine[i + 1:]:
-                apart = a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"] or b["bottom"] <= a["top"]
-                assert apart, f"{a['type']} and {b['type']} overlap in the {lane} lane"
+    assert [tops[kind] for kind in order] == sorted(tops[kind] for kind in order), "top to bottom in journey order"
+    assert len(set(tops.values())) == len(order), "one row per event"
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            apart = a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"] or b["bottom"] <= a["top"]
+            assert apart, f"{a['type']} ({a['lane']}) and {b['type']} ({b['lane']}) overlap"
 
 
 def test_a_failed_journey_says_its_events_are_the_ones_seen_so_far(page):

@@ -7,7 +7,7 @@ import pytest
 
 from deskcheck.records import Event
 from fixtures import report_journey
-from fixtures.report_journey import is_journey_scenario, label_rows, render_timeline
+from fixtures.report_journey import is_journey_scenario, render_timeline
 
 
 @pytest.mark.parametrize("path, journey", [
@@ -20,10 +20,6 @@ def test_journey_scenarios_are_the_journeys_features(monkeypatch, tmp_path, path
     monkeypatch.setattr(report_journey, "_feature_path", lambda item: str(tmp_path / path))
     item = SimpleNamespace(config=SimpleNamespace(rootpath=tmp_path))
     assert is_journey_scenario(item) is journey
-
-
-def test_labels_share_a_row_only_when_they_do_not_meet():
-    assert label_rows([(0, 100), (50, 100), (120, 100), (160, 10), (400, 10)]) == [0, 1, 0, 1, 0]
 
 
 def test_the_page_escapes_what_systems_sent():
