@@ -6,6 +6,8 @@ scenario of the worker. These tests seed that defect (and a worse one) with the 
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from fixtures.actors import ActorSessions, Actors
@@ -17,9 +19,15 @@ COMPLETION = "cti.interactions.wrapup_complete"
 
 
 @pytest.fixture
-def sessions(identities, settings, target, tmp_path) -> ActorSessions:
-    """The worker's actor sessions without a browser: the clean-up and the replacement need none."""
-    return ActorSessions(identities, None, target.crm_url, {}, None, tmp_path, settings.ui_timeout_ms)
+def sessions(identities, settings, target, tmp_path) -> Iterator[ActorSessions]:
+    """The worker's users in actor sessions without a browser (the clean-up and the replacement need none).
+    The worker's users are put back afterwards: a Leo retired here must not stay retired for the scenarios,
+    whose logged-in softphone is still the old Leo's (the fresh user is removed with the others at the end)."""
+    for role in ("agent", "second_agent"):
+        identities.user(role)  # made now if not yet, so the worker's Maya and Leo come first on the board
+    users, generations = dict(identities._users), dict(identities._generations)
+    yield ActorSessions(identities, None, target.crm_url, {}, None, tmp_path, settings.ui_timeout_ms)
+    identities._users, identities._generations = users, generations
 
 
 def in_wrap_up(cti, telephony, username: str, number: str) -> str:
