@@ -288,7 +288,12 @@ def main(argv: Sequence[str]) -> int:
     warnings = len(findings) - len(errors)
     print(f"deskcheck lint: {len(files)} feature file(s), {len(errors)} error(s), {warnings} warning(s)")
     if args.profile:
-        print(profile_applicability(args.profile, paths))
+        from fixtures.profile import ProfileError
+        try:
+            print(profile_applicability(args.profile, paths))
+        except ProfileError as exc:
+            print(f"deskcheck lint --profile: {exc}")
+            return 2
     return 1 if errors else 0
 
 

@@ -18,3 +18,18 @@ def test_the_sandbox_profile_runs_every_wrap_up_scenario(capsys):
     lint.main(["--quiet", "--profile", "sandbox", "features/wrap_up/wrap_up.feature"])
     out = capsys.readouterr().out
     assert "11 of 11 scenario(s) will run; 0 not applicable" in out, out
+
+
+def test_a_profile_is_found_by_its_name_as_make_says_it(capsys):
+    status = lint.main(["--quiet", "--profile", "service-cloud-voice", "features/wrap_up/wrap_up.feature"])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "profile service-cloud-voice:" in out, out
+
+
+def test_an_unknown_profile_is_one_line_naming_the_setting(capsys):
+    status = lint.main(["--quiet", "--profile", "no-such-profile", "features/wrap_up/wrap_up.feature"])
+    out = capsys.readouterr().out
+    assert status == 2
+    assert out.splitlines()[-1] == ("deskcheck lint --profile: DESKCHECK_PROFILE='no-such-profile': cannot read it "
+                                    "(No such file or directory)"), out
