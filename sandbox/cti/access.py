@@ -54,6 +54,19 @@ def require_may_list_calls_of(principal: Principal, agent: str | None) -> None:
     raise CtiError(403, f"the calls of {agent} are not {principal.name}'s to see")
 
 
+def may_see_callback(cti: Any, principal: Principal, callback: dict[str, Any]) -> bool:
+    """Services and supervisors see every callback; an agent those waiting in their queues or assigned to them."""
+    if sees_everything(principal) or callback.get("agent") == principal.name:
+        return True
+    agent = cti.find_agent(principal.name)
+    return agent is not None and callback["queue"] in agent["queues"]
+
+
+def require_may_see_callback(cti: Any, principal: Principal, callback: dict[str, Any]) -> None:
+    if not may_see_callback(cti, principal, callback):
+        raise CtiError(403, f"callback {callback['id']} waits in {callback['queue']}, not one of {principal.name}'s queues")
+
+
 def agent_as_seen_by(principal: Principal, agent: dict[str, Any]) -> dict[str, Any]:
     """An agent's full view for themselves, supervisors and services; for other agents a roster entry."""
     if sees_everything(principal) or agent["username"] == principal.name:
@@ -70,10 +83,7 @@ def event_as_seen_by(cti: Any, principal: Principal, event: dict[str, Any]) -> d
         return event if data.get("username") == principal.name else None
     if kind == "callback":
         callback = _found(cti.callback_doc, data.get("callback_id"))
-        agent = cti.find_agent(principal.name)
-        if callback is None or agent is None:
-            return None
-        return event if callback["queue"] in agent["queues"] or callback.get("agent") == principal.name else None
+        return event if callback is not None and may_see_callback(cti, principal, callback) else None
     if "interaction_id" in data:
         call = _found(cti.call_doc, data["interaction_id"])
         return event if call is not None and principal.name in participants(call) else None

@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..platform import correlation
 from ..platform.auth import Principal
 from ..platform.system import SandboxConfig, System
-from .access import (agent_as_seen_by, event_as_seen_by, require_may_list_calls_of, require_may_read_call,
-                     require_supervisor)
+from .access import (agent_as_seen_by, event_as_seen_by, may_see_callback, require_may_list_calls_of,
+                     require_may_read_call, require_may_see_callback, require_supervisor)
 from .errors import CtiError
 from .model import Cti
 from .model_base import SCHEMA, WRAPUP_MODES, settings_view
@@ -270,11 +270,14 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
     @api.get("/callbacks", name="cti.callbacks.list")
     def list_callbacks(status: str | None = None, number: str | None = None,
                        principal: Principal = Depends(system.auth)) -> dict[str, Any]:
-        return {"callbacks": [cti.callback_view(c) for c in cti.callbacks(status, number)]}
+        return {"callbacks": [cti.callback_view(c) for c in cti.callbacks(status, number)
+                              if may_see_callback(cti, principal, c)]}
 
     @api.get("/callbacks/{callback_id}", name="cti.callbacks.get")
     def get_callback(callback_id: str, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
-        return cti.callback_view(cti.callback_doc(callback_id))
+        callback = cti.callback_doc(callback_id)
+        require_may_see_callback(cti, principal, callback)
+        return cti.callback_view(callback)
 
     @api.post("/callbacks/{callback_id}/dial", name="cti.callbacks.dial", status_code=201)
     def dial_callback(callback_id: str, body: CallbackDialIn | None = None,
@@ -283,11 +286,13 @@ def build(config: SandboxConfig) -> tuple[System, FastAPI]:
         if not username:
             raise CtiError(422, "agent: a service token must say which agent dials")
         callback = cti.callback_doc(callback_id)
+        require_may_see_callback(cti, principal, callback)
         call = cti.dial(username, callback["number"], callback["queue"], None, callback_id)
         return cti.call_view(cti.call_doc(call["id"]))
 
     @api.delete("/callbacks/{callback_id}", name="cti.callbacks.cancel")
     def cancel_callback(callback_id: str, principal: Principal = Depends(system.auth)) -> dict[str, Any]:
+        require_supervisor(principal, "cancelling a customer's callback")
         return cti.callback_view(cti.cancel_callback(callback_id))
 
     # ---- chats -------------------------------------------------------------------------------------

@@ -126,6 +126,25 @@ def test_an_agent_transferred_a_call_still_reads_it(sandbox_urls, cti) -> None:
         assert ok(maya.get(f"/api/interactions/{mayas['id']}"))["transfers"][0]["from_agent"] == "maya"
 
 
+# ---- cti: callbacks ----------------------------------------------------------------------------------
+def test_callbacks_are_read_and_dialled_by_their_queues_agents_and_cancelled_by_supervisors(sandbox_urls, cti) -> None:
+    ok(cti.post("/api/agents", json={"username": "tia", "name": "Tia Novak", "role": "trainee", "queues": ["sales"]}))
+    billing = ok(cti.post("/api/callbacks", json={"number": fresh_number(), "queue": "billing"}), 201)
+    sales = ok(cti.post("/api/callbacks", json={"number": fresh_number(), "queue": "sales"}), 201)
+    with cti_session(cti, sandbox_urls["cti"], "tia") as tia:
+        assert "not one of tia's queues" in ok(tia.get(f"/api/callbacks/{billing['id']}"), 403)["detail"]
+        assert [c["id"] for c in ok(tia.get("/api/callbacks"))["callbacks"]] == [sales["id"]]
+        assert ok(tia.post(f"/api/callbacks/{billing['id']}/dial", json={}), 403)
+        assert ok(tia.get(f"/api/callbacks/{sales['id']}"))["id"] == sales["id"]
+        assert "for supervisors" in ok(tia.delete(f"/api/callbacks/{sales['id']}"), 403)["detail"]
+    with cti_session(cti, sandbox_urls["cti"], "maya") as maya:  # in every queue, still an agent
+        assert ok(maya.delete(f"/api/callbacks/{billing['id']}"), 403)
+    assert {c["id"] for c in ok(cti.get("/api/callbacks"))["callbacks"]} >= {billing["id"], sales["id"]}
+    assert ok(cti.get(f"/api/callbacks/{billing['id']}"))["status"] == "scheduled"  # nothing changed
+    with cti_session(cti, sandbox_urls["cti"], "sam") as sam:
+        assert ok(sam.delete(f"/api/callbacks/{billing['id']}"))["status"] == "cancelled"
+
+
 # ---- crm: deleting contacts and writing call logs -------------------------------------------------
 def a_contact(crm: httpx.Client) -> dict[str, Any]:
     return ok(crm.post("/api/contacts", json={"first_name": "Rosa", "last_name": "Delgado",
