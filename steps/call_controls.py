@@ -102,7 +102,7 @@ def cti_call_connected(caller, agent, cti, actors, personas, journey):
     call = _expect_call(cti, journey, f"{caller}'s call connected to {agent}",
                         lambda call: (call.state, call.agent) == ("connected", username), "state", "agent")
     expect_value(f"the number call {call.id} comes from", personas[caller].phone, "the CTI", call.from_number)
-    expect_agent(cti, actors, agent, f"ON_INTERACTION on call {call.id}",
+    expect_agent(cti, actors, agent, f"on call {call.id}",
                   lambda a: (a.state, a.current_call_id) == ("ON_INTERACTION", call.id))
 
 
@@ -137,7 +137,7 @@ def cti_call_reoffered(caller, agent, other, cti, actors, journey):
     call = _expect_call(cti, journey, f"{caller}'s call offered to {agent} after {other} rejected it",
                         lambda call: (call.state, call.agent) == ("offered", username) and call.rejected_by(rejecter),
                         "state", "agent", "offer_outcomes")
-    expect_agent(cti, actors, agent, f"RESERVED for call {call.id}",
+    expect_agent(cti, actors, agent, f"ringing with call {call.id}",
                  lambda a: (a.state, a.current_call_id) == ("RESERVED", call.id))
 
 
@@ -241,7 +241,7 @@ def leg_connected(nth, agent, caller, desktop, personas, cti, crm, actors, journ
     call = _expect_call(cti, journey, f"leg {n} of the call connected to {agent}",
                         lambda c: (c.state, c.agent, len(c.transfers)) == ("connected", username, n - 1),
                         "state", "agent", "transfers")
-    expect_agent(cti, actors, agent, f"ON_INTERACTION on call {call.id}",
+    expect_agent(cti, actors, agent, f"on call {call.id}",
                  lambda a: (a.state, a.current_call_id) == ("ON_INTERACTION", call.id))
     eventually(lambda: crm.call_log(call.id), until=lambda log: log is not None and log.agent == username,
                description=f"the CRM call log of call {call.id} naming {agent} ({username})",
@@ -301,7 +301,7 @@ def cti_call_in_wrap_up(party, agent, cti, actors, journey):
     agent in after call work (ACW)."""
     _expect_call(cti, journey, f"the call in wrap-up, ended by the {party}",
                  lambda call: (call.state, call.ended_by) == ("wrapup", party), "state", "ended_by")
-    expect_agent(cti, actors, agent, "in after call work (ACW)", lambda a: a.state == "ACW")
+    expect_agent(cti, actors, agent, "in After call work", lambda a: a.state == "ACW")
 
 
 @then(phrase('{agent:Actor}\'s softphone stops ringing and shows the state "{state}"'))

@@ -1,6 +1,7 @@
 """CTI records: agent states, interactions with their call controls and wrap-up, queues, callbacks."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -8,6 +9,16 @@ from deskcheck.records._base import _describe
 
 if TYPE_CHECKING:
     from deskcheck.records.channels import ChatContext, IvrContext
+
+
+#: the words the softphone, the board and the report use for the CTI's agent states
+STATE_WORDS = {"OFFLINE": "Offline", "AVAILABLE": "Available", "RESERVED": "Ringing", "ON_INTERACTION": "On call",
+               "ACW": "After call work", "MISSED": "Missed", "NOT_READY": "Not ready"}
+
+
+def in_state_words(text: str) -> str:
+    """``text`` with each CTI state name (ON_INTERACTION) in the words an agent reads (On call)."""
+    return re.sub(r"\b[A-Z_]{3,}\b", lambda m: STATE_WORDS.get(m.group(0), m.group(0)), text)
 
 
 @dataclass(frozen=True)
@@ -26,7 +37,8 @@ class AgentState:
     def describe(self) -> str:
         queued = f", then {self.next_state}" + (f" ({self.next_reason})" if self.next_reason else "") \
             if self.next_state else ""
-        return f"the CTI has {self.username} {self.state}" + (f" ({self.reason})" if self.reason else "") + queued
+        shown = self.label or (STATE_WORDS.get(self.state, self.state) + (f" ({self.reason})" if self.reason else ""))
+        return f"the CTI has {self.username} {shown} [{self.state}]" + queued
 
 
 @dataclass(frozen=True)
