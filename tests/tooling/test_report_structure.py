@@ -33,7 +33,7 @@ def test_the_body_holds_the_gherkin_steps_and_their_checks(deliberately_failing_
     parameters = {p["name"]: p["value"] for p in given["parameters"]}
     assert parameters.get("name") == "'Maya'" and not [v for v in parameters.values() if " object at 0x" in v], \
         f"the step's own words as parameters, not the fixtures it used: {parameters}"
-    [check] = [s for s in given["steps"] if "AVAILABLE" in s["name"]]
+    [check] = [s for s in given["steps"] if s["name"] == "Maya Available in the CTI"]
     assert check["status"] == "passed" and any(p["name"] == "seen" for p in check["parameters"]), check
     assert any(a["name"].startswith("cti GET /api/agents/") for a in check["attachments"]), check["attachments"]
 
