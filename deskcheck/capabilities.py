@@ -5,6 +5,11 @@ the wrap-up draft kept server side, a clock the suite can move, faults it can in
 declares what it needs with :func:`needs`; an adapter lists what it offers in its
 ``capabilities``. A scenario whose steps need what the target lacks is skipped before any browser
 starts, with the capability named (``deskcheck lint --profile P`` lists them ahead of a run).
+
+A step that proves its point through ports every target has, and makes one more check only some
+targets allow, declares that check with :func:`checks_if_offered` instead: it runs everywhere, and
+where the capability is lacking that one check is reported as not applicable (in Allure, the terminal
+and ``deskcheck lint --profile P``), never passed silently. The sandbox profile still makes it.
 """
 from __future__ import annotations
 
@@ -48,6 +53,7 @@ SERVED_BY: dict[str, tuple[str, ...]] = {
 }
 
 NEEDS_ATTRIBUTE = "__deskcheck_needs__"
+CHECKS_IF_OFFERED_ATTRIBUTE = "__deskcheck_checks_if_offered__"
 
 
 class UnknownCapability(ValueError):
@@ -77,6 +83,29 @@ def needed_by(func: Callable) -> frozenset[str]:
     return frozenset(getattr(func, NEEDS_ATTRIBUTE, frozenset()))
 
 
+def checks_if_offered(*names: str) -> Callable[[F], F]:
+    """Declare checks a step makes only where the target offers these capabilities (put it under
+    ``@given/@when/@then``). Use it only when the step's other checks still prove what it says; where a
+    capability is lacking the step reports its check as not applicable (``optional_checks`` fixture)."""
+    wanted = check_known(names, "checks_if_offered()")
+
+    def mark(func: F) -> F:
+        setattr(func, CHECKS_IF_OFFERED_ATTRIBUTE,
+                frozenset(getattr(func, CHECKS_IF_OFFERED_ATTRIBUTE, frozenset())) | wanted)
+        return func
+
+    return mark
+
+
+def optionally_checked_by(func: Callable) -> frozenset[str]:
+    return frozenset(getattr(func, CHECKS_IF_OFFERED_ATTRIBUTE, frozenset()))
+
+
 def missing_message(missing: Iterable[str], target: str) -> str:
     names = sorted(missing)
     return f"not applicable on {target}: needs " + "; ".join(f"{n} ({CAPABILITIES.get(n, '?')})" for n in names)
+
+
+def check_not_made_message(check: str, capability: str, target: str) -> str:
+    """What the report says of one check a running scenario did not make."""
+    return f"check not made on {target}: {check} - needs {capability} ({CAPABILITIES.get(capability, '?')})"

@@ -144,9 +144,12 @@ def parameter_text(name: str, kind: str, concept: str) -> str:
 
 
 def needs_text(definition: StepDef) -> str:
-    if not definition.needs:
-        return "nothing beyond the ports every target has"
-    return "; ".join(f"`{n}` ({CAPABILITIES.get(n, '?')})" for n in sorted(definition.needs))
+    text = "; ".join(f"`{n}` ({CAPABILITIES.get(n, '?')})" for n in sorted(definition.needs)) if definition.needs \
+        else "nothing beyond the ports every target has"
+    if definition.checks_if_offered:  # made where offered, reported as not applicable elsewhere
+        text += "; where offered, also checks with " + ", ".join(f"`{n}`" for n in sorted(definition.checks_if_offered)) \
+            + " (elsewhere that check is reported as not applicable)"
+    return text
 
 
 def by_concept(found: list[Entry]) -> list[tuple[Concept, list[Entry]]]:

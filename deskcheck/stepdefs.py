@@ -21,7 +21,7 @@ from pytest_bdd import parsers
 from pytest_bdd.steps import step_function_context_registry
 
 from deskcheck import names
-from deskcheck.capabilities import needed_by
+from deskcheck.capabilities import needed_by, optionally_checked_by
 from deskcheck.phrases import PARSE_KINDS, converter_kind, named_groups, readable_regex, regex_value_kind
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +63,11 @@ class StepDef:
     def needs(self) -> frozenset[str]:
         """The capabilities the step declared with ``deskcheck.capabilities.needs``."""
         return needed_by(self.func)
+
+    @property
+    def checks_if_offered(self) -> frozenset[str]:
+        """The capabilities of checks the step makes only where offered (``capabilities.checks_if_offered``)."""
+        return optionally_checked_by(self.func)
 
     @property
     def keyword(self) -> str:

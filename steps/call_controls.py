@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pytest_bdd import parsers, then, when
 
-from deskcheck.capabilities import needs
+from deskcheck.capabilities import checks_if_offered, needs
 from deskcheck.names import ACTOR, ORDINAL, PERSONA, ordinal, phrase
 from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
@@ -115,27 +115,39 @@ def cti_call_missed(agent, reason, cti, actors, journey):
 
 
 @then(parsers.re(rf'the CTI has the call rejected and (?P<agent>{ACTOR}) Not ready because "(?P<reason>[^"]+)"'))
-@needs("call_detail")
-def cti_call_rejected(agent, reason, cti, actors, journey):
-    """Checks the CTI records the agent's offer of the call as rejected (among the offers nobody took), the
-    call no longer the agent's but back in the queue for the next available agent, and the agent NOT_READY
-    with the reason (e.g. "Missed")."""
+@checks_if_offered("call_detail")
+def cti_call_rejected(agent, reason, cti, actors, journey, optional_checks):
+    """Checks the CTI has the call no longer the agent's but back in the queue for the next available agent,
+    and the agent NOT_READY with the reason (e.g. "Missed"). Where the CTI reports offers nobody took
+    (call_detail), the agent's offer of the call is recorded as rejected."""
     username = actors.user(agent).username
+    recorded = _rejection_recorded(optional_checks, agent, username)
     _expect_call(cti, journey, f"the call rejected by {agent} and back in the queue",
-                 lambda call: call.rejected_by(username) and call.agent != username
+                 lambda call: recorded(call) and call.agent != username
                  and call.state in ("queued", "offered"), "state", "agent", "offer_outcomes")
     expect_agent(cti, actors, agent, f"NOT_READY ({reason})", lambda a: (a.state, a.reason) == ("NOT_READY", reason))
 
 
+def _rejection_recorded(optional_checks, agent: str, username: str):
+    """Whether a call records the agent's offer as rejected, where the CTI reports offers (call_detail); a CTI
+    that does not has that check reported as not applicable (every call passes it)."""
+    if optional_checks.offered("call_detail"):
+        return lambda call: call.rejected_by(username)
+    optional_checks.report_not_made("call_detail", f"the CTI's record of {agent}'s offer of the call as rejected")
+    return lambda call: True
+
+
 @then(phrase("the CTI has {caller:Persona}'s call offered to {agent:Actor} after {other:Actor} rejected it"))
-@needs("call_detail")
-def cti_call_reoffered(caller, agent, other, cti, actors, journey):
-    """Checks the CTI offers the caller's call to the agent (ringing, RESERVED on that call) and still
-    records that the other agent rejected it first: a rejected call goes back to the queue and on to
-    the next available agent, as in Amazon Connect, Genesys Cloud and Twilio TaskRouter."""
+@checks_if_offered("call_detail")
+def cti_call_reoffered(caller, agent, other, cti, actors, journey, optional_checks):
+    """Checks the CTI offers the caller's call to the agent (ringing, RESERVED on that call): a rejected call
+    goes back to the queue and on to the next available agent, as in Amazon Connect, Genesys Cloud and
+    Twilio TaskRouter. Where the CTI reports offers nobody took (call_detail), it still records that the
+    other agent rejected it first."""
     username, rejecter = actors.user(agent).username, actors.user(other).username
+    recorded = _rejection_recorded(optional_checks, other, rejecter)
     call = _expect_call(cti, journey, f"{caller}'s call offered to {agent} after {other} rejected it",
-                        lambda call: (call.state, call.agent) == ("offered", username) and call.rejected_by(rejecter),
+                        lambda call: (call.state, call.agent) == ("offered", username) and recorded(call),
                         "state", "agent", "offer_outcomes")
     expect_agent(cti, actors, agent, f"ringing with call {call.id}",
                  lambda a: (a.state, a.current_call_id) == ("RESERVED", call.id))

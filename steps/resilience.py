@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from deskcheck.capabilities import needs
+from deskcheck.capabilities import checks_if_offered, needs
 from deskcheck.names import ACTOR, phrase
 from fixtures.agreement import expect_value
 from fixtures.concurrency import at_the_same_moment
@@ -99,26 +99,40 @@ def retry_pop(agent, desktop):
 
 
 @then("the CRM has no screen pop of the call yet")
-@needs("screen_pop_audit")
-def crm_has_no_pop(crm, journey):
-    """Checks the CRM recorded no screen pop of the scenario's call: the failed attempt left nothing behind."""
+@needs("event_stream")
+@checks_if_offered("screen_pop_audit")
+def crm_has_no_pop(crm, journey, events, optional_checks):
+    """Checks the CRM announced no screen pop of the scenario's call, and, where the CRM records its screen
+    pops (screen_pop_audit), that it recorded none: the failed attempt left nothing behind."""
     call_id = journey.require_call()
-    pops = crm.screen_pops(call_id)
-    expect_value(f"the screen pops the CRM recorded for call {call_id} after the failure", "none", "the CRM",
-                 "; ".join(p.describe() for p in pops) or "none")
+    announced = events.of_type("screenpop.performed", system="crm", interaction_id=call_id)
+    expect_value(f"the screen pops the CRM announced for call {call_id} after the failure", 0, "the CRM's events",
+                 len(announced))
+
+    def none_recorded() -> None:
+        pops = crm.screen_pops(call_id)
+        expect_value(f"the screen pops the CRM recorded for call {call_id} after the failure", "none", "the CRM",
+                     "; ".join(p.describe() for p in pops) or "none")
+    optional_checks.check("screen_pop_audit", f"the CRM's own record of call {call_id}'s screen pops (none yet)",
+                          none_recorded)
 
 
 @then(phrase("the CRM recorded one screen pop of the call for {agent:Actor}"))
-@needs("screen_pop_audit", "event_stream")
-def crm_recorded_one_pop(agent, crm, actors, journey, events):
-    """Waits until the CRM has recorded a screen pop of the scenario's call; checks exactly one is the
-    agent's, and that the CRM announced exactly one screen pop of the call for the agent (a retry or a
-    reconnect must not pop twice)."""
+@needs("event_stream")
+@checks_if_offered("screen_pop_audit")
+def crm_recorded_one_pop(agent, crm, actors, journey, events, optional_checks):
+    """Checks the CRM announced exactly one screen pop of the call for the agent (a retry or a reconnect
+    must not pop twice), and, where the CRM records its screen pops (screen_pop_audit), that it recorded
+    exactly one for the agent."""
     username, call_id = actors.user(agent).username, journey.require_call()
-    pops = eventually(lambda: crm.screen_pops(call_id), until=lambda found: found,
-                      description=f"the CRM's screen pop of call {call_id}")
-    expect_value(f"the number of screen pops of call {call_id} for {agent}", 1, "the CRM",
-                 len([p for p in pops if p.agent == username]))
+
+    def one_recorded() -> None:
+        pops = eventually(lambda: crm.screen_pops(call_id), until=lambda found: found,
+                          description=f"the CRM's screen pop of call {call_id}")
+        expect_value(f"the number of screen pops of call {call_id} for {agent}", 1, "the CRM",
+                     len([p for p in pops if p.agent == username]))
+    optional_checks.check("screen_pop_audit", f"the CRM's own record of one screen pop of call {call_id} for {agent}",
+                          one_recorded)
     events.wait_for("screenpop.performed", system="crm", interaction_id=call_id, agent=username)
     performed = events.of_type("screenpop.performed", interaction_id=call_id, agent=username)
     expect_value(f"the number of screen pops of call {call_id} for {agent} the CRM announced", 1,
@@ -142,24 +156,41 @@ def cti_keeps_disposition(code, cti, crm, journey):
 
 # --- tokens ----------------------------------------------------------------------------------------
 
+def _token_clients(crm, cti) -> dict[str, object]:
+    """The suite's API clients whose adapters show the access token they hold (token_audit); a client that
+    signs every request instead (Amazon Connect's SigV4) holds none."""
+    return {system: port for system, port in (("the CRM", crm), ("the CTI", cti))
+            if "token_audit" in getattr(port, "capabilities", ())}
+
+
 @when("the access tokens expire during the call")
-@needs("clock", "token_audit")
+@needs("clock")
+@checks_if_offered("token_audit")
 def tokens_expire(crm, cti, controls, settings, journey):
-    """Notes which access token the suite's CRM and CTI clients hold, then moves the target's clock past
-    the tokens' lifetime (the token_ttl setting, plus one second) while the call goes on."""
-    journey.notes["sessions"] = {"the CRM": crm.api_session(), "the CTI": cti.api_session()}
+    """Notes which access token each of the suite's API clients (the CRM's, the CTI's) holds, where it holds
+    one (token_audit), then moves the target's clock past the tokens' lifetime (the token_ttl setting, plus
+    one second) while the call goes on."""
+    journey.notes["sessions"] = {system: port.api_session() for system, port in _token_clients(crm, cti).items()}
     controls.advance_clock(settings.token_ttl + 1)
 
 
 @then("the expired tokens are refused and the API clients renewed theirs")
-@needs("token_audit", "crm_presence")
-def tokens_renewed(crm, cti, actors, journey):
+@needs("crm_presence")
+@checks_if_offered("token_audit")
+def tokens_renewed(crm, cti, actors, journey, optional_checks):
     """For the CRM and the CTI: the access token held before the expiry is refused now; an ordinary
     request (the desk agent's presence in the CRM, their state in the CTI) is answered all the same,
-    because the client fetched a new token."""
+    because the client fetched a new token. A client that holds no token (it signs every request, as
+    Amazon Connect's SigV4 does: nothing to expire) has its check reported as not applicable."""
     username = actors.user(journey.desk_agent).username
+    holders = _token_clients(crm, cti)
     for system, port, ordinary_request in (("the CRM", crm, lambda: crm.presence(username)),
                                            ("the CTI", cti, lambda: cti.agent(username))):
+        if system not in holders:
+            optional_checks.report_not_made("token_audit", f"{system}'s API client's expired access token refused "
+                                            "and renewed (the client holds no access token)")
+            ordinary_request()  # answered all the same after the expiry
+            continue
         before = journey.notes["sessions"][system]
         expect_value(f"whether the access token from before the expiry ({before.token_fingerprint}) is taken",
                      False, system, port.accepts_session(before))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from deskcheck.capabilities import needs
+from deskcheck.capabilities import checks_if_offered, needs
 from deskcheck.names import PERSON, phrase
 from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
@@ -176,18 +176,31 @@ def panel_360_shows(orders, status, desktop, journey, crm):
                  view.billing_status if view else None)
 
 
+def _caller_contacts(crm, cti, journey):
+    """The CRM's contacts with the number the scenario's call comes from (the CTI's caller number)."""
+    return crm.find_contacts(phone=cti.interaction(journey.require_call()).from_number)
+
+
 @then(parsers.parse("the console says {count:d} contacts match the number and offers both"))
-@needs("screen_pop_audit")
-def console_offers_choices(count, desktop, journey, crm):
+@checks_if_offered("screen_pop_audit")
+def console_offers_choices(count, desktop, journey, crm, cti, optional_checks):
     """On the console's screen pop: says how many contacts match the caller's number and offers each
-    by full name. The CRM's screen pop for the call matched "multiple" with that many contacts, and
-    the names offered are those contacts' names."""
+    by full name; the CRM has exactly that many contacts with the number the CTI has the call from, and
+    the names offered are theirs. Where the CRM records its screen pops (screen_pop_audit), its pop of the
+    call matched "multiple" with those contacts."""
     pop_widget = desktop.console(journey.desk_agent).screen_pop
     pop_widget.expect_match_count(count)
-    pop = _screen_pop(crm, journey)
-    expect_value(f"how the CRM's screen pop of call {pop.call_id} matched (match, contacts)", ("multiple", count),
-                 "the CRM", (pop.match, len(pop.contact_ids)))
-    pop_widget.expect_choices(sorted(crm.contact(contact_id).full_name for contact_id in pop.contact_ids))
+    matching = _caller_contacts(crm, cti, journey)
+    expect_value("the CRM's contacts with the caller's number", count, "the CRM", len(matching))
+    pop_widget.expect_choices(sorted(c.full_name for c in matching))
+
+    def matched_multiple() -> None:
+        pop = _screen_pop(crm, journey)
+        expect_value(f"how the CRM's screen pop of call {pop.call_id} matched (match, contacts)",
+                     ("multiple", sorted(str(c.id) for c in matching)), "the CRM",
+                     (pop.match, sorted(str(i) for i in pop.contact_ids)))
+    optional_checks.check("screen_pop_audit", "the CRM's own record that its screen pop matched several contacts",
+                          matched_multiple)
 
 
 @then(phrase("the CRM call log links the call to {who:Person} as the agent's choice"))
@@ -197,13 +210,20 @@ def crm_links_choice(who, personas, crm, journey):
 
 
 @then("the console offers a new contact form with the caller's number")
-@needs("screen_pop_audit")
-def console_offers_new_contact(desktop, journey, personas, crm):
-    """On the console's screen pop: a new-contact form with the unknown caller's number filled in.
-    The CRM's screen pop for the call matched no contact."""
+@checks_if_offered("screen_pop_audit")
+def console_offers_new_contact(desktop, journey, personas, crm, cti, optional_checks):
+    """On the console's screen pop: a new-contact form with the unknown caller's number filled in; the
+    CRM has no contact with the number the CTI has the call from. Where the CRM records its screen pops
+    (screen_pop_audit), its pop of the call matched no contact."""
     desktop.console(journey.desk_agent).screen_pop.expect_new_contact_form(personas["the unknown caller"].phone)
-    pop = _screen_pop(crm, journey)
-    expect_value(f"how the CRM's screen pop of call {pop.call_id} matched", "none", "the CRM", pop.match)
+    expect_value("the CRM's contacts with the caller's number", [], "the CRM",
+                 [c.full_name for c in _caller_contacts(crm, cti, journey)])
+
+    def matched_none() -> None:
+        pop = _screen_pop(crm, journey)
+        expect_value(f"how the CRM's screen pop of call {pop.call_id} matched", "none", "the CRM", pop.match)
+    optional_checks.check("screen_pop_audit", "the CRM's own record that its screen pop matched no contact",
+                          matched_none)
 
 
 @then(phrase("the CRM has {full_name:FullName} with the caller's number, linked to the call"))
@@ -256,14 +276,22 @@ def console_shows_verified(who, personas, desktop, journey, crm):
 
 
 @then(phrase("the CRM screen pop matched {who:Person} by account number"))
-@needs("screen_pop_audit")
-def crm_matched_by_account(who, personas, crm, journey):
-    """Checks the CRM's screen pop for the call matched exactly that customer, by account number (not
-    by the number calling), and that the call's CRM call log is linked to them."""
-    pop = _screen_pop(crm, journey)
-    expect_value(f"how the CRM's screen pop of call {pop.call_id} matched (by, contacts)",
-                 ("account", (personas[who].id,)), "the CRM", (pop.matched_by, pop.contact_ids))
-    _call_log_links(crm, journey, who, personas[who].id)
+@checks_if_offered("screen_pop_audit")
+def crm_matched_by_account(who, personas, crm, journey, optional_checks):
+    """Checks the CRM finds exactly that customer by the account number the IVR verified, and that the
+    call's CRM call log is linked to them (not to whoever owns the number calling). Where the CRM records
+    its screen pops (screen_pop_audit), its pop of the call matched exactly that customer by account number."""
+    persona = personas[who]
+    expect_value(f"the CRM's contacts with {who}'s account number {persona.account_number}", [persona.id], "the CRM",
+                 [c.id for c in crm.find_contacts(account_number=persona.account_number)])
+    _call_log_links(crm, journey, who, persona.id)
+
+    def matched_by_account() -> None:
+        pop = _screen_pop(crm, journey)
+        expect_value(f"how the CRM's screen pop of call {pop.call_id} matched (by, contacts)",
+                     ("account", (persona.id,)), "the CRM", (pop.matched_by, pop.contact_ids))
+    optional_checks.check("screen_pop_audit", f"the CRM's own record that its screen pop matched {who} by account "
+                          "number", matched_by_account)
 
 
 @then(parsers.parse('the record shows "{shown}" and hides "{hidden}"'))

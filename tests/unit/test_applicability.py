@@ -8,10 +8,18 @@ def test_lint_lists_the_scenarios_a_profile_cannot_run_with_the_capability(capsy
     status = lint.main(["--quiet", "--profile", "tests/profiles/limited.toml", "features/wrap_up/wrap_up.feature"])
     out = capsys.readouterr().out
     assert status == 0, out
-    assert "profile limited:" in out and "lacking:" in out and "write_audit" in out, out
+    assert "profile limited:" in out and "lacking: wrapup_draft, write_audit" in out, out
+    assert "features/wrap_up/wrap_up.feature:45: Reloading the console keeps the wrap-up draft - needs wrapup_draft" \
+        in out, out
+    assert "8 of 11 scenario(s) will run; 3 not applicable" in out, out
+
+
+def test_lint_lists_the_checks_a_running_scenario_leaves_out_with_the_capability(capsys):
+    lint.main(["--quiet", "--profile", "tests/profiles/limited.toml", "features/wrap_up/wrap_up.feature"])
+    out = capsys.readouterr().out
+    assert "1 of those that run leave out checks the target cannot make" in out, out
     assert ("features/wrap_up/wrap_up.feature:63: The call log lands once in the CRM and once in the CTI, "
-            "with the wrap-up time - needs write_audit") in out, out
-    assert "10 of 11 scenario(s) will run; 1 not applicable" in out, out
+            "with the wrap-up time - without wrapup_draft, write_audit") in out, out
 
 
 def test_the_sandbox_profile_runs_every_wrap_up_scenario(capsys):

@@ -171,7 +171,9 @@ class AmazonConnectCti:
                                                             Attributes=attributes))
 
     def complete_wrapup(self, call_id: str, disposition: str | None = None) -> Interaction:
-        """DismissUserContact ends the agent's after contact work (with this disposition saved first, if given)."""
+        """DismissUserContact ends the agent's after contact work (with this disposition saved first, if given).
+        Connect refuses a second dismissal as an invalid request (400); when DescribeContact then shows the after
+        contact work already ended, the port's refusal says so as a conflict (409: already done)."""
         if disposition is not None:
             self.save_wrapup(call_id, disposition)
 
@@ -180,7 +182,16 @@ class AmazonConnectCti:
             agent_id = (contact.get("AgentInfo") or {}).get("Id")
             if not agent_id:
                 raise LookupError(f"contact {call_id} has not reached an agent: it has no wrap-up")
-            self.api.call("dismiss_user_contact", UserId=agent_id, ContactId=call_id)
+            try:
+                self.api.call("dismiss_user_contact", UserId=agent_id, ContactId=call_id)
+            except ConnectApiError as exc:
+                ended = (self.api.call("describe_contact", ContactId=call_id)["Contact"].get("AgentInfo") or {}).get(
+                    "AfterContactWorkEndTimestamp")
+                if ended is None:
+                    raise
+                raise Refused("CTI", "complete the wrap-up", f"the wrap-up of contact {call_id} was already completed "
+                                                             f"at {mapping.iso(ended)} ({exc.message} ({exc.code}))",
+                              409) from None
         self._act("complete the wrap-up", dismiss)
         return self.interaction(call_id)
 
