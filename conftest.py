@@ -19,6 +19,7 @@ pytest_plugins = [
     "fixtures.capability_check",
     "fixtures.optional_checks",
     "fixtures.events",
+    "fixtures.coverage",
     "fixtures.actors",
     "fixtures.personas",
     "fixtures.desktop",

@@ -8,7 +8,10 @@ import re
 
 from playwright.sync_api import FrameLocator, Page, expect
 
+from .shows import shows
 
+
+@shows("ivr")
 class IvrJourney:
     """What the IVR learnt before the call reached the agent."""
 
@@ -32,6 +35,7 @@ class IvrJourney:
         expect(self.region.get_by_text(f"Caller said: “{words}”")).to_be_visible()
 
 
+@shows("chat")
 class ChatPanel:
     """The agent's side of a chat handed over by the bot."""
 
@@ -41,6 +45,7 @@ class ChatPanel:
         self.transcript = self.panel.get_by_role("log", name="Chat transcript")
         self.reply_box = self.panel.get_by_role("textbox", name="Reply")
 
+    @shows("chat", interaction="offered")
     def expect_offered(self, customer: str) -> None:
         expect(self.incoming).to_be_visible()
         expect(self.incoming).to_contain_text(customer)

@@ -5,7 +5,10 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from .shows import shows
 
+
+@shows("chat")
 class ChatWidget:
     def __init__(self, page: Page) -> None:
         self.page = page

@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from .contact_record import ContactRecord
 from .screen_pop import ScreenPopPanel
+from .shows import shows
 from .softphone import Softphone
 
 
@@ -61,6 +62,7 @@ class Console:
     def set_crm_presence(self, status: str) -> None:
         self.crm_presence_select.select_option(label=status)
 
+    @shows("agent state")  # Online / Busy / Offline: the state its step names
     def expect_crm_presence(self, status: str) -> None:
         expect(self.crm_presence_select.locator("option:checked")).to_have_text(status)
 
@@ -82,5 +84,6 @@ class Console:
         self.sign_out_button.click()
         expect(self.page.get_by_role("button", name="Sign in")).to_be_visible()
 
+    @shows("call log")
     def expect_call_logged(self, disposition: str) -> None:
         expect(self.page.get_by_text(f"Call logged: {disposition}")).to_be_visible()

@@ -5,7 +5,10 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from .shows import shows
 
+
+@shows("contact")
 class ContactRecord:
     FIELDS = ("Phone", "Email", "Account number", "Date of birth", "Tax ID")
 
@@ -50,6 +53,7 @@ class ContactRecord:
     def expect_balance_hidden(self) -> None:
         expect(self.panel_360.get_by_text(re.compile(r"^Balance: "))).to_have_count(0)
 
+    @shows("call log")
     def expect_timeline_entry(self, text: str) -> None:
         expect(self.timeline.get_by_role("listitem").filter(has_text=text).first).to_be_visible()
 
@@ -79,6 +83,7 @@ class ContactRecord:
     def _tickets(self):
         return self.region.get_by_role("region", name="Tickets")
 
+    @shows("ticket")
     def expect_ticket(self, ticket_id: str, status: str | None = None) -> None:
         item = self._tickets().get_by_role("listitem").filter(has_text=ticket_id)
         if status is None:
@@ -95,6 +100,7 @@ class ContactRecord:
             link.click()
         return popup.value
 
+    @shows("follow-up")
     def expect_follow_up(self, text: str) -> None:
         expect(self.region.get_by_role("region", name="Follow-ups").get_by_role("listitem")
                .filter(has_text=text).first).to_be_visible()

@@ -5,7 +5,10 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from .shows import shows
 
+
+@shows("screen pop")
 class ScreenPopPanel:
     def __init__(self, page: Page) -> None:
         self.region = page.get_by_role("region", name="Screen pop")

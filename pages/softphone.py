@@ -12,6 +12,7 @@ from playwright.sync_api import FrameLocator, Page, expect
 from .channels import ChatPanel, Dialer, IvrJourney
 from .live_regions import LiveRegions
 from .presence_menu import PresenceMenu
+from .shows import shows
 from .wrap_up import WrapUpForm
 
 
@@ -42,6 +43,7 @@ class Softphone:
         """The queued state, e.g. "Lunch" matches "Next: Not ready (Lunch)"."""
         expect(self.frame.get_by_text(re.compile(rf"^Next: .*\b{re.escape(text)}\b"))).to_be_visible()
 
+    @shows(interaction="offered")
     def expect_ringing(self, number: str, queue: str | None = None) -> None:
         expect(self.incoming).to_be_visible()
         expect(self.incoming).to_contain_text(number)
@@ -54,14 +56,17 @@ class Softphone:
         if note:
             expect(self.incoming).to_contain_text(note)
 
+    @shows("interaction state")  # a call no longer ringing: the state its step names (abandoned)
     def expect_not_ringing(self) -> None:
         expect(self.incoming).to_be_hidden()
 
+    @shows(interaction="connected")
     def expect_connected(self, number: str | None = None) -> None:
         expect(self.active_call.get_by_text("Connected", exact=True)).to_be_visible()
         if number:
             expect(self.active_call).to_contain_text(number)
 
+    @shows(interaction="held")
     def expect_on_hold(self) -> None:
         expect(self.active_call.get_by_text("On hold", exact=True)).to_be_visible()
         expect(self.active_call.get_by_role("button", name="Resume")).to_be_visible()
@@ -72,6 +77,7 @@ class Softphone:
     def expect_digits_sent(self, digits: str) -> None:
         expect(self.active_call.get_by_text(f"Sent: {digits}")).to_be_visible()
 
+    @shows("interaction state")  # no call left: the state its step names (completed, missed)
     def expect_no_active_call(self) -> None:
         expect(self.active_call).to_be_hidden()
 

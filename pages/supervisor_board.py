@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from .shows import shows
+
 
 class SupervisorBoard:
     def __init__(self, page: Page) -> None:
@@ -20,5 +22,6 @@ class SupervisorBoard:
     def expect_agent_state(self, agent_name: str, state: str) -> None:
         expect(self.row(agent_name).get_by_role("cell").nth(1)).to_have_text(state)
 
+    @shows("interaction state")  # "-" once the call is over: the state its step names
     def expect_agent_interaction(self, agent_name: str, text: str) -> None:
         expect(self.row(agent_name).get_by_role("cell").nth(2)).to_contain_text(text)

@@ -5,7 +5,10 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from .shows import shows
 
+
+@shows("ticket")
 class TicketView:
     def __init__(self, page: Page) -> None:
         self.page = page

@@ -5,6 +5,8 @@ import re
 
 from playwright.sync_api import FrameLocator, Page, expect
 
+from .shows import shows
+
 
 class WrapUpForm:
     def __init__(self, frame: FrameLocator | Page) -> None:
@@ -15,6 +17,7 @@ class WrapUpForm:
         self.countdown = frame.get_by_role("timer", name="Wrap-up time left")
         self.required_hint = self.form.get_by_text("Disposition required")
 
+    @shows(interaction="wrapup")
     def expect_open(self) -> None:
         expect(self.form).to_be_visible()
 
