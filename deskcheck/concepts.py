@@ -95,7 +95,7 @@ FAILURE = _any(_areas("resilience"), _words(
     r"\b(is down|comes back|is back|will go down|recovers|fails the next|answers \{service\}|empty body|slow to answer"
     r"|loses its connection|stops accepting|delivers every event twice|gave nothing|account lookup from the IVR"
     r"|queued until the helpdesk is back|cannot see her refund details|partner system is down|shows no sign of"
-    r"|server error)\b"))
+    r"|server error|access tokens?)\b"))
 
 #: (concept, rule) in the order they are tried: the first rule a step meets decides its concept
 RULES: tuple[tuple[str, Rule], ...] = (

@@ -1,9 +1,9 @@
 """Time rules one second either side of the line: ring timeouts, wrap-up limits, SLA warnings and breaches,
-opening hours. Time passes only on the target's clock (steps/common.py, steps/business_time.py); these
+opening hours, access-token lifetimes. Time passes only on the target's clock (steps/common.py, steps/business_time.py); these
 steps read where each rule stands through the CTI and helpdesk ports."""
 from __future__ import annotations
 
-from pytest_bdd import parsers, then
+from pytest_bdd import given, parsers, then, when
 
 from deskcheck.capabilities import needs
 from fixtures.agreement import expect_value
@@ -44,3 +44,54 @@ def line_open_or_closed(queue, status, cti):
     """Checks the CTI has the queue's line (support, sales, billing) open or closed now, by its opening
     hours and the target's clock."""
     expect_value(f"whether the {queue} line is open now", status == "open", "the CTI", cti.queue(queue).open_now)
+
+
+# --- access tokens ---------------------------------------------------------------------------------
+
+def _clients(crm, cti):
+    """Each system, its port, and an ordinary read through the suite's client (which renews a refused token)."""
+    return (("the CRM", crm, crm.dispositions), ("the CTI", cti, cti.queues))
+
+
+@given("the CRM and the CTI have just issued the suite's API clients new access tokens")
+@needs("clock", "token_audit")
+def tokens_just_issued(crm, cti, controls, settings, journey):
+    """Set-up on the target's clock: lets the access tokens the suite's CRM and CTI clients hold run out
+    (their lifetime: the token_ttl setting), then makes an ordinary request to each, which the client renews
+    its token for; notes the new tokens. The clock stands still until the scenario moves it, so both were
+    issued at this second."""
+    controls.advance_clock(settings.token_ttl)
+    issued = {}
+    for system, port, ordinary_read in _clients(crm, cti):
+        before = port.api_session()
+        ordinary_read()
+        issued[system] = port.api_session()
+        assert issued[system].token_fingerprint != before.token_fingerprint, \
+            f"the suite's client of {system} kept its token past the token's lifetime: {issued[system].describe()}"
+    journey.notes["issued tokens"] = issued
+
+
+@when(parsers.re(r"(?P<part>all but the last second|all) of the access tokens' lifetime passes$"))
+@needs("clock")
+def token_lifetime_passes(part, controls, settings):
+    """On the target's clock: moves time on by the access tokens' lifetime (the token_ttl setting), "all" of
+    it or "all but the last second"."""
+    controls.advance_clock(settings.token_ttl - (1 if part.startswith("all but") else 0))
+
+
+@then(parsers.re(r"the CRM and the CTI (?P<verdict>still take|refuse) the access tokens they issued$"))
+@needs("token_audit")
+def tokens_taken_or_refused(verdict, crm, cti, journey):
+    """For the CRM and the CTI: whether the access token noted when it was issued is taken on an ordinary
+    call ("still take") or refused ("refuse"). When refused, an ordinary request through the suite's client
+    is answered all the same, with a new token."""
+    taken = verdict == "still take"
+    for system, port, ordinary_read in _clients(crm, cti):
+        issued = journey.notes["issued tokens"][system]
+        expect_value(f"whether the access token {issued.token_fingerprint} is taken", taken, system,
+                     port.accepts_session(issued))
+        if not taken:
+            ordinary_read()
+            now = port.api_session()
+            assert now.token_fingerprint != issued.token_fingerprint, \
+                f"the suite's client of {system} still holds the refused token: {now.describe()}"

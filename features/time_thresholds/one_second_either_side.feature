@@ -2,7 +2,8 @@
 Feature: Time rules hold to the second, on both sides of the line
   A rule that fires an hour early, or a second late, passes a check made long after the line.
   Each rule here is checked at the last second before its line ("not yet") and at the line
-  itself ("now"), on the target's clock.
+  itself ("now"), on the target's clock. (The lead-score threshold, one point below and at it:
+  features/marketing_sync/triggers.feature.)
 
   @severity:critical @req:TIME-1
   Scenario Outline: A ringing call rings out at the ring timeout, not a second sooner
@@ -62,3 +63,14 @@ Feature: Time rules hold to the second, on both sides of the line
       | 08:59 | 60      | open           |
       | 16:59 | 59      | open           |
       | 16:59 | 60      | closed         |
+
+  @severity:critical @req:TIME-5
+  Scenario Outline: An access token is taken to its last second and refused when its lifetime is over
+    Given the CRM and the CTI have just issued the suite's API clients new access tokens
+    When <part> of the access tokens' lifetime passes
+    Then the CRM and the CTI <verdict> the access tokens they issued
+
+    Examples:
+      | part                     | verdict    |
+      | all but the last second  | still take |
+      | all                      | refuse     |
