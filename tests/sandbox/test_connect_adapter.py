@@ -194,6 +194,10 @@ def test_outbound_calls_read_the_same_and_refusals_are_domain_refusals(cti, conn
     connect.hang_up(waiting.id)
     with pytest.raises(Refused, match="disposition is required"):
         connect.complete_wrapup(waiting.id)  # support's wrap-up is mandatory
+    connect.complete_wrapup(waiting.id, disposition="RESOLVED")
+    with pytest.raises(Refused, match="already completed") as again:  # Connect: 400; the port: a conflict
+        connect.complete_wrapup(waiting.id, disposition="RESOLVED")
+    assert again.value.status == 409, again.value
 
 
 def test_what_connect_leaves_to_the_ccp_is_not_supported_with_the_capability_named(connect):

@@ -172,26 +172,30 @@ class AmazonConnectCti:
 
     def complete_wrapup(self, call_id: str, disposition: str | None = None) -> Interaction:
         """DismissUserContact ends the agent's after contact work (with this disposition saved first, if given).
-        Connect refuses a second dismissal as an invalid request (400); when DescribeContact then shows the after
-        contact work already ended, the port's refusal says so as a conflict (409: already done)."""
-        if disposition is not None:
-            self.save_wrapup(call_id, disposition)
+        A contact whose after contact work already ended (DescribeContact) is refused as a conflict (409: already
+        done) and its saved disposition left alone; so is one that ends while this call is under way (Connect
+        refuses the second DismissUserContact as an invalid request)."""
+        def already_completed(cause: str) -> Refused | None:
+            ended = (self.api.call("describe_contact", ContactId=call_id)["Contact"].get("AgentInfo") or {}).get(
+                "AfterContactWorkEndTimestamp")
+            return None if ended is None else Refused(
+                "CTI", "complete the wrap-up", f"the wrap-up of contact {call_id} was already completed at "
+                                               f"{mapping.iso(ended)}{cause}", 409)
 
         def dismiss() -> None:
+            done = already_completed("")
+            if done is not None:
+                raise done
             contact = self.api.call("describe_contact", ContactId=call_id)["Contact"]
             agent_id = (contact.get("AgentInfo") or {}).get("Id")
             if not agent_id:
                 raise LookupError(f"contact {call_id} has not reached an agent: it has no wrap-up")
             try:
+                if disposition is not None:
+                    self.save_wrapup(call_id, disposition)
                 self.api.call("dismiss_user_contact", UserId=agent_id, ContactId=call_id)
-            except ConnectApiError as exc:
-                ended = (self.api.call("describe_contact", ContactId=call_id)["Contact"].get("AgentInfo") or {}).get(
-                    "AfterContactWorkEndTimestamp")
-                if ended is None:
-                    raise
-                raise Refused("CTI", "complete the wrap-up", f"the wrap-up of contact {call_id} was already completed "
-                                                             f"at {mapping.iso(ended)} ({exc.message} ({exc.code}))",
-                              409) from None
+            except (ConnectApiError, Refused) as exc:  # another completion may have ended it meanwhile
+                raise already_completed(f" ({exc})") or exc from None
         self._act("complete the wrap-up", dismiss)
         return self.interaction(call_id)
 
