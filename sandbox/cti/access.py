@@ -27,6 +27,18 @@ def require_supervisor(principal: Principal, what: str) -> None:
         raise CtiError(403, f"{what} is for supervisors; {principal.name} is {principal.role}")
 
 
+def service_only(principal: Principal, what: str) -> None:
+    """Only a system integration (a service token) may do this."""
+    if principal.kind != "client":
+        raise CtiError(403, f"{what} needs a service token")
+
+
+def self_or_service(principal: Principal, username: str) -> None:
+    """An agent changes only their own state; a service token anyone's."""
+    if principal.kind != "client" and principal.name != username:
+        raise CtiError(403, f"{principal.name} may change only their own state")
+
+
 def participants(call: dict[str, Any]) -> set[str]:
     """Every agent who took part in the call (including a consult and earlier transfers)."""
     names = {call.get("agent")}
