@@ -131,6 +131,22 @@ def test_a_call_log_written_through_either_door_reads_the_same_through_both(sale
     assert {log.call_id for log in here} == {dialled, answered, emailed.call_id}
 
 
+def test_a_call_log_the_same_delivery_created_meanwhile_is_updated_not_refused(salesforce, monkeypatch):
+    contact = salesforce.create_contact("Twice", "Delivered", fresh_phone())
+    call_id = f"dial-{uuid.uuid4().hex[:8]}"
+    salesforce.log_call(call_id, contact.id, queue="sales", disposition="SALE")  # the other delivery, first
+    real, asked = salesforce._query, []
+
+    def not_there_yet(action: str, soql: str, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        asked.append(action)  # this delivery looked before the other one's Task existed
+        return [] if len(asked) == 1 else real(action, soql, *args, **kwargs)
+    monkeypatch.setattr(salesforce, "_query", not_there_yet)
+    logged = salesforce.log_call(call_id, contact.id, queue="sales", disposition="NO_SALE", notes="again")
+    monkeypatch.undo()
+    assert (logged.disposition, logged.notes) == ("NO_SALE", "again")
+    assert len(salesforce.call_logs(call_id=call_id)) == 1
+
+
 def test_dispositions_and_refusals_read_as_the_crms_words(salesforce, own):
     assert salesforce.dispositions("billing") == own.dispositions("billing")
     contact = salesforce.create_contact("Opt", "Out", fresh_phone(), email="opt@example.test", email_opt_out=True)

@@ -246,11 +246,17 @@ class SalesforceCrm:
                 "OwnerId": self._owner_id(agent) if agent else None}
         body = {k: v for k, v in body.items() if v is not None}
         existing = self._query(f"find the log of call {call_id}", "SELECT Id FROM Task WHERE CallObject = {}", call_id)
-        if existing:
-            self.session.act(f"log call {call_id}", lambda sf: sf.Task.update(existing[0]["Id"], body))
-        else:
+        if not existing:
             new = {**body, "CallObject": call_id, "TaskSubtype": "Call", "Channel__c": "call"}
-            self.session.act(f"log call {call_id}", lambda sf: sf.Task.create(new))
+            try:
+                self.session.act(f"log call {call_id}", lambda sf: sf.Task.create(new))
+                return self.call_log(call_id)
+            except Refused as refusal:  # the same delivery, arrived at the same moment, created it first
+                if not refusal.reason.startswith("DUPLICATE_VALUE"):
+                    raise
+            existing = self._query(f"find the log of call {call_id}", "SELECT Id FROM Task WHERE CallObject = {}",
+                                   call_id)
+        self.session.act(f"log call {call_id}", lambda sf: sf.Task.update(existing[0]["Id"], body))
         return self.call_log(call_id)
 
     def email_contact(self, contact_id: Any, subject: str, body: str = "") -> CallLog:
