@@ -10,6 +10,7 @@ from fixtures.agreement import expect_value
 from fixtures.concurrency import at_the_same_moment
 from fixtures.eventually import eventually
 from pages.softphone import state_label
+from steps._tokens import token_clients
 
 BACKEND_FAILURES = {"errors": "http_500", "an empty body": "null_body", "time-outs": "timeout"}
 BROWSER_FAILURES = {"fail with a server error": "error", "cannot reach the server": "network",
@@ -156,13 +157,6 @@ def cti_keeps_disposition(code, cti, crm, journey):
 
 # --- tokens ----------------------------------------------------------------------------------------
 
-def _token_clients(crm, cti) -> dict[str, object]:
-    """The suite's API clients whose adapters show the access token they hold (token_audit); a client that
-    signs every request instead (Amazon Connect's SigV4) holds none."""
-    return {system: port for system, port in (("the CRM", crm), ("the CTI", cti))
-            if "token_audit" in getattr(port, "capabilities", ())}
-
-
 @when("the access tokens expire during the call")
 @needs("clock")
 @checks_if_offered("token_audit")
@@ -170,7 +164,7 @@ def tokens_expire(crm, cti, controls, settings, journey):
     """Notes which access token each of the suite's API clients (the CRM's, the CTI's) holds, where it holds
     one (token_audit), then moves the target's clock past the tokens' lifetime (the token_ttl setting, plus
     one second) while the call goes on."""
-    journey.notes["sessions"] = {system: port.api_session() for system, port in _token_clients(crm, cti).items()}
+    journey.notes["sessions"] = {system: port.api_session() for system, port in token_clients(crm, cti).items()}
     controls.advance_clock(settings.token_ttl + 1)
 
 
@@ -183,7 +177,7 @@ def tokens_renewed(crm, cti, actors, journey, optional_checks):
     because the client fetched a new token. A client that holds no token (it signs every request, as
     Amazon Connect's SigV4 does: nothing to expire) has its check reported as not applicable."""
     username = actors.user(journey.desk_agent).username
-    holders = _token_clients(crm, cti)
+    holders = token_clients(crm, cti)
     for system, port, ordinary_request in (("the CRM", crm, lambda: crm.presence(username)),
                                            ("the CTI", cti, lambda: cti.agent(username))):
         if system not in holders:

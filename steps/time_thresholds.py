@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from deskcheck.capabilities import needs
+from deskcheck.capabilities import checks_if_offered, needs
 from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
 from steps._agents import expect_agent
+from steps._tokens import require_a_token_holder, token_clients
 from steps._tickets import current_ticket
 
 
@@ -48,26 +49,34 @@ def line_open_or_closed(queue, status, cti):
 
 # --- access tokens ---------------------------------------------------------------------------------
 
-def _clients(crm, cti):
-    """Each system, its port, and an ordinary read through the suite's client (which renews a refused token)."""
-    return (("the CRM", crm, crm.dispositions), ("the CTI", cti, cti.queues))
+def _ordinary_read(system: str, port):
+    """An ordinary read through the suite's client of the system (which renews a refused token)."""
+    return port.dispositions if system == "the CRM" else port.queues
 
 
 @given("the CRM and the CTI have just issued the suite's API clients new access tokens")
-@needs("clock", "token_audit")
-def tokens_just_issued(crm, cti, controls, settings, journey):
+@needs("clock")
+@checks_if_offered("token_audit")
+def tokens_just_issued(crm, cti, controls, settings, journey, optional_checks):
     """Set-up on the target's clock: lets the access tokens the suite's CRM and CTI clients hold run out
     (their lifetime: the token_ttl setting), then makes an ordinary request to each, which the client renews
     its token for; notes the new tokens. The clock stands still until the scenario moves it, so both were
-    issued at this second."""
+    issued at this second. A client that holds no token (it signs every request, as Amazon Connect's SigV4
+    does) has its checks reported as not applicable; with no token on either side the scenario is skipped."""
+    holders = token_clients(crm, cti)
+    require_a_token_holder(holders)
+    held = {system: port.api_session() for system, port in holders.items()}  # a client signs in on first use
     controls.advance_clock(settings.token_ttl)
     issued = {}
-    for system, port, ordinary_read in _clients(crm, cti):
-        before = port.api_session()
-        ordinary_read()
+    for system, port in holders.items():
+        before = held[system]
+        _ordinary_read(system, port)()
         issued[system] = port.api_session()
         assert issued[system].token_fingerprint != before.token_fingerprint, \
             f"the suite's client of {system} kept its token past the token's lifetime: {issued[system].describe()}"
+    for system in sorted({"the CRM", "the CTI"} - set(holders)):
+        optional_checks.report_not_made("token_audit", f"{system}'s API client's new access token (the client "
+                                        "holds no access token)")
     journey.notes["issued tokens"] = issued
 
 
@@ -80,18 +89,25 @@ def token_lifetime_passes(part, controls, settings):
 
 
 @then(parsers.re(r"the CRM and the CTI (?P<verdict>still take|refuse) the access tokens they issued$"))
-@needs("token_audit")
-def tokens_taken_or_refused(verdict, crm, cti, journey):
+@checks_if_offered("token_audit")
+def tokens_taken_or_refused(verdict, crm, cti, journey, optional_checks):
     """For the CRM and the CTI: whether the access token noted when it was issued is taken on an ordinary
     call ("still take") or refused ("refuse"). When refused, an ordinary request through the suite's client
-    is answered all the same, with a new token."""
+    is answered all the same, with a new token. A client that holds no token has this check reported as not
+    applicable (its ordinary request must still be answered)."""
     taken = verdict == "still take"
-    for system, port, ordinary_read in _clients(crm, cti):
-        issued = journey.notes["issued tokens"][system]
+    issued_tokens = journey.notes["issued tokens"]
+    for system, port in (("the CRM", crm), ("the CTI", cti)):
+        if system not in issued_tokens:
+            optional_checks.report_not_made("token_audit", f"whether {system} {verdict} the access token it "
+                                            "issued (the client holds no access token)")
+            _ordinary_read(system, port)()
+            continue
+        issued = issued_tokens[system]
         expect_value(f"whether the access token {issued.token_fingerprint} is taken", taken, system,
                      port.accepts_session(issued))
         if not taken:
-            ordinary_read()
+            _ordinary_read(system, port)()
             now = port.api_session()
             assert now.token_fingerprint != issued.token_fingerprint, \
                 f"the suite's client of {system} still holds the refused token: {now.describe()}"
