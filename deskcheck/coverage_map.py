@@ -23,16 +23,27 @@ SURFACES = ("softphone", "console", "board", "ticket view", "chat widget", "API"
 #: the system each screen shows (an edge is asserted on a screen only when the screen shows its far side)
 SCREEN_SYSTEMS = {"softphone": {"cti"}, "board": {"cti"}, "console": {"crm"}, "ticket view": {"helpdesk"},
                   "chat widget": {"chat"}}
-#: the kinds of row a screen shows (None: every row of that kind; the API shows every row); other cells read
-#: "not shown". The console shows a call only as its screen pop (offered) and its call log (completed).
-SCREEN_SHOWS: dict[str, dict[str, frozenset[str] | None]] = {
-    "softphone": {"agent": None, "interaction": None, "edge": None},
-    "board": {"agent": None, "interaction": None, "edge": None},
-    "console": {"agent": None, "interaction": frozenset({"offered", "completed"}), "edge": None},
-    "ticket view": {"edge": None}, "chat widget": {"edge": None}}
 #: every state of an interaction (deskcheck.records.Interaction.state)
 INTERACTION_STATES = ("queued", "offered", "connected", "held", "wrapup", "completed", "missed", "rejected",
                       "abandoned", "failed")
+#: interaction states the product never keeps, so no surface (the API included) shows them: a rejected
+#: offer puts the call back in its queue at once (sandbox/cti/calls.py _requeue_rejected), so the call is
+#: queued or offered to the next agent; the rejection is the offer's outcome (Interaction.offer_outcomes)
+NEVER_KEPT = frozenset({"rejected"})
+_CALLS_OF_AGENTS = frozenset(INTERACTION_STATES) - NEVER_KEPT - {"queued"}
+#: the kinds of row a screen shows (None: every row of that kind; the API shows every row it keeps); other
+#: cells read "not shown". The console shows a call only as its screen pop (offered) and its call log
+#: (completed). The softphone shows the agent's own calls and the board each agent's current call, so
+#: neither shows a queued call (it has no agent yet); a failed outbound call ends as it is dialled and is
+#: never an agent's current call (the softphone says so in its dial box, the board shows "-"). The board
+#: shows agents' states and their calls (number, queue, state), not what the IVR verified in the CRM.
+SCREEN_SHOWS: dict[str, dict[str, frozenset[str] | None]] = {
+    "softphone": {"agent": None, "interaction": _CALLS_OF_AGENTS, "edge": None},
+    "board": {"agent": None, "interaction": _CALLS_OF_AGENTS - {"failed"},
+              "edge": frozenset({"CRM → CTI: presence", "IVR → CTI: call with its context",
+                                 "Chat → CTI: hand-over to an agent"})},
+    "console": {"agent": None, "interaction": frozenset({"offered", "completed"}), "edge": None},
+    "ticket view": {"edge": None}, "chat widget": {"edge": None}}
 AGENT, INTERACTION = "agent state", "interaction state"
 #: what a record read through a port is about, and the system it comes from when no port call says
 RECORD_SUBJECTS = {"AgentState": (AGENT, "cti"), "Presence": (AGENT, "crm"), "Interaction": (INTERACTION, "cti"),
@@ -188,6 +199,8 @@ class CoverageMap:
 
 
 def _screen_shows(surface: str, kind: str, row: str) -> bool:
+    if kind == "interaction" and row in NEVER_KEPT:
+        return False
     if surface == "API":
         return True
     kinds = SCREEN_SHOWS.get(surface, {})

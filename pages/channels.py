@@ -90,6 +90,7 @@ class Dialer:
     def expect_refused(self, reason: str) -> None:
         expect(self.error).to_contain_text(reason)
 
+    @shows(interaction="failed")
     def expect_call_failed(self, number: str) -> None:
         expect(self.frame.get_by_text(f"Call to {number} failed: no answer")).to_be_visible()
 

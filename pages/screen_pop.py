@@ -15,6 +15,7 @@ class ScreenPopPanel:
         self.new_contact_form = self.region.get_by_role("form", name="New contact")
         self.failure = self.region.get_by_role("alert")
 
+    @shows("screen pop", interaction="offered")  # the console's rendering of a call being offered
     def expect_incoming_call(self, number: str, transferred: bool = False) -> None:
         prefix = "Transferred call from" if transferred else "Incoming call from"
         expect(self.region.get_by_role("heading", name=f"{prefix} {number}")).to_be_visible()
@@ -38,6 +39,7 @@ class ScreenPopPanel:
         self.new_contact_form.get_by_label("Last name").fill(last_name)
         self.new_contact_form.get_by_role("button", name="Create contact").click()
 
+    @shows("screen pop", "ivr")  # what the IVR's CRM account lookup verified
     def expect_ivr_verified(self, account_number: str) -> None:
         expect(self.region.get_by_text(f"Verified by IVR: account {account_number}")).to_be_visible()
 

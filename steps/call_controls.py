@@ -137,6 +137,14 @@ def _rejection_recorded(optional_checks, agent: str, username: str):
     return lambda call: True
 
 
+@then(phrase("the CTI has {caller:Persona}'s call waiting in its queue for an agent"))
+def cti_call_waiting(caller, cti, journey):
+    """Checks the CTI has the caller's call queued: it waits in its queue, offered to no agent yet (e.g. while
+    no agent is taking calls on that line)."""
+    _expect_call(cti, journey, f"{caller}'s call queued with no agent", lambda call: (call.state, call.agent) ==
+                 ("queued", None), "state", "agent", "queue")
+
+
 @then(phrase("the CTI has {caller:Persona}'s call offered to {agent:Actor} after {other:Actor} rejected it"))
 @checks_if_offered("call_detail")
 def cti_call_reoffered(caller, agent, other, cti, actors, journey, optional_checks):

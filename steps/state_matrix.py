@@ -58,8 +58,8 @@ def agent_state_everywhere(agent, label, desktop, board, cti, crm, actors):
 def call_state_everywhere(caller, state, desktop, board, cti, crm, personas, journey, actors):
     """Checks one call state on every surface that shows it: the desk agent's softphone (ringing with the
     caller's number, connected, on hold, the wrap-up form, no call once it is completed or missed, and no
-    longer ringing once the caller abandoned it); the
-    supervisor board's row for the agent ("<number> · <queue> · <state>" while the call is live, "-"
+    longer ringing once the caller abandoned it); the console's screen pop of the incoming call while it is
+    offered; the supervisor board's row for the agent ("<number> · <queue> · <state>" while the call is live, "-"
     after); the CTI has the call in that state (offered, connected, held, wrapup, completed, missed,
     abandoned); the
     CRM's call log is in progress from the screen pop while the call rings until its wrap-up, completed
@@ -73,6 +73,8 @@ def call_state_everywhere(caller, state, desktop, board, cti, crm, personas, jou
      "held": softphone.expect_on_hold, "wrapup": softphone.wrap_up.expect_open,
      "completed": softphone.expect_no_active_call, "missed": softphone.expect_no_active_call,
      "abandoned": softphone.expect_not_ringing}[state]()
+    if state == "offered":
+        desktop.console(agent).screen_pop.expect_incoming_call(number)
     agent_name = actors.user(agent).name
     if state in LIVE_CALL_STATES:
         board.expect_agent_interaction(agent_name, f"{number} · {call.queue} · {state}")

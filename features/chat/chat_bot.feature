@@ -51,6 +51,7 @@ Feature: The chat bot answers from the systems behind it
   @severity:critical @req:CHAT-6
   Scenario: The bot hands the chat to an agent with the transcript, intent path and sentiment
     Given the agent "Maya" is logged in and Available
+    And the supervisor "Sam" is watching the supervisor board
     And a customer "Priya Raman" with 0 open cases
     When Priya opens the chat on the website
     And Priya writes "Where is my refund?"
@@ -59,7 +60,8 @@ Feature: The chat bot answers from the systems behind it
     And Priya writes "I want to talk to a person"
     Then Maya's softphone offers a chat from Priya Raman
     When Maya accepts the chat
-    Then Maya's chat panel shows the transcript with "This is ridiculous, I am still waiting"
+    Then the supervisor board shows Maya as "On call" with Priya's number on "support"
+    And Maya's chat panel shows the transcript with "This is ridiculous, I am still waiting"
     And Maya's chat panel shows the intent path "Refund status > Authentication > Not understood > Talk to an agent" and a "negative" sentiment
     And Priya sees that Maya joined the chat
     When Maya replies "Hi Priya, I can see your refund request and I'm on it"
@@ -83,6 +85,22 @@ Feature: The chat bot answers from the systems behind it
       | first message                                  | priority | category |
       | Where is my refund?                            | normal   | refund   |
       | My order is late and this is unacceptable      | high     | order    |
+
+  @severity:normal @req:CHAT-9 @issue:16
+  Scenario: A support request raised in the chat opens in the agent's ticket view
+    Given the agent "Maya" is logged in and Available
+    And a customer "Priya Raman" with 0 open cases
+    When Priya opens the chat on the website
+    And Priya writes "Where is my refund?"
+    And Priya gives her email address in the chat
+    And Priya writes "Please raise a support request"
+    Then the bot confirms a support request with priority "normal"
+    When Maya opens the ticket from Priya's record in the console
+    Then the ticket view and the helpdesk show the ticket with:
+      | field    | value  |
+      | Channel  | Chat   |
+      | Priority | Normal |
+      | Category | refund |
 
   @severity:normal @req:CHAT-8
   Scenario: A service visit is rescheduled in the chat

@@ -9,9 +9,11 @@ Feature: The IVR's context reaches the agent
   @smoke @severity:critical @req:IVR-1
   Scenario: An account entered on the keypad is verified in the CRM and travels with the call
     Given a customer "Nadia Haddad" with 1 open case
+    And the supervisor "Sam" is watching the supervisor board
     When Nadia calls the support line and enters her account number
     And Nadia presses 2 for "Technical support"
     Then Maya's softphone rings with Nadia's number on the "support" queue
+    And the supervisor board shows Maya as "Ringing" with Nadia's number on "support"
     And Maya's softphone shows Nadia's verified account and the IVR steps "Account verified, Chose: Technical support"
     And the CTI call carries Nadia's verified account, the IVR path and the reason "Technical support"
     And the console shows Nadia's contact record, verified by the IVR

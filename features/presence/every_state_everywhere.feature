@@ -38,6 +38,10 @@ Feature: Every state reads the same on every surface that shows it
     And Dana's call is "missed" on every surface
     When Maya chooses "Lunch" in the softphone presence menu
     Then Maya is "Not ready (Lunch)" on every surface
+    When Maya chooses "Training" in the softphone presence menu
+    Then Maya is "Not ready (Training)" on every surface
+    When Maya sets her CRM presence to "Busy"
+    Then Maya is "Not ready (Busy)" on every surface
     When Maya chooses "Offline" in the softphone presence menu
     Then Maya is "Offline" on every surface
 

@@ -39,7 +39,8 @@ Feature: One ticket across email, phone and chat
     Given a customer "Elena Petrova" with 0 open cases
     And no agent is taking calls on the support line
     When Elena calls the support line
-    And Elena hangs up before anyone answers
+    Then the CTI has Elena's call waiting in its queue for an agent
+    When Elena hangs up before anyone answers
     Then the helpdesk has an abandoned-call ticket for Elena from the phone
     And the CTI scheduled a callback for Elena's abandoned call
     And Elena's record in Maya's console shows the ticket as "New" and the next action "Call back (abandoned call)"
