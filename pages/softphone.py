@@ -158,13 +158,4 @@ class Softphone:
         self.heading.evaluate("h => h.insertAdjacentHTML('afterend', '<button type=button data-planted=yes></button>')")
 
 
-def state_label(state: str, reason: str | None = None) -> str:
-    """How the softphone words an agent state (kept next to the page that shows it)."""
-    labels = {"AVAILABLE": "Available", "RESERVED": "Ringing", "ON_INTERACTION": "On call",
-              "ACW": "After call work", "OFFLINE": "Offline"}
-    if state == "NOT_READY":
-        return f"Not ready ({reason})" if reason else "Not ready"
-    return labels[state]
-
-
-__all__ = ["Softphone", "state_label"]
+__all__ = ["Softphone"]

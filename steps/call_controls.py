@@ -7,7 +7,7 @@ from deskcheck.capabilities import checks_if_offered, needs
 from deskcheck.names import ACTOR, ORDINAL, PERSONA, ordinal, phrase
 from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
-from pages.softphone import state_label
+from deskcheck.records.cti import state_label
 from steps._agents import expect_agent
 
 

@@ -13,7 +13,7 @@ from deskcheck.names import phrase
 from deskcheck.records import Event
 from fixtures.agreement import expect_value
 from fixtures.eventually import eventually
-from pages.softphone import state_label
+from deskcheck.records.cti import state_label
 
 CONTACT_EVENTS = ["contact.created", "contact.updated"]
 WEBHOOK_BACKOFF_SECONDS = (0.2, 0.4, 0.8, 1.6)  # the contract's pauses between the five attempts

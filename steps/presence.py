@@ -6,7 +6,7 @@ from pytest_bdd import given, parsers, then, when
 from deskcheck.capabilities import needs
 from deskcheck.names import ACTOR, phrase
 from fixtures.eventually import eventually
-from pages.softphone import state_label
+from deskcheck.records.cti import state_label
 from steps._agents import expect_agent
 
 SOURCES = {"CTI": "cti", "CRM": "crm"}  # who made a change, in the events' and the CRM presence's words

@@ -9,7 +9,7 @@ from deskcheck.names import ACTOR, phrase
 from fixtures.agreement import expect_value
 from fixtures.concurrency import at_the_same_moment
 from fixtures.eventually import eventually
-from pages.softphone import state_label
+from deskcheck.records.cti import state_label
 from steps._tokens import token_clients
 
 BACKEND_FAILURES = {"errors": "http_500", "an empty body": "null_body", "time-outs": "timeout"}

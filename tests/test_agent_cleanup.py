@@ -25,9 +25,8 @@ def sessions(identities, settings, target, tmp_path) -> Iterator[ActorSessions]:
     whose logged-in softphone is still the old Leo's (the fresh user is removed with the others at the end)."""
     for role in ("agent", "second_agent"):
         identities.user(role)  # made now if not yet, so the worker's Maya and Leo come first on the board
-    users, generations = dict(identities._users), dict(identities._generations)
-    yield ActorSessions(identities, None, target.crm_url, {}, None, tmp_path, settings.ui_timeout_ms)
-    identities._users, identities._generations = users, generations
+    with identities.choices_kept():
+        yield ActorSessions(identities, None, target.crm_url, {}, None, tmp_path, settings.ui_timeout_ms)
 
 
 def in_wrap_up(cti, telephony, username: str, number: str) -> str:

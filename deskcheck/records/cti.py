@@ -16,6 +16,13 @@ STATE_WORDS = {"OFFLINE": "Offline", "AVAILABLE": "Available", "RESERVED": "Ring
                "ACW": "After call work", "MISSED": "Missed", "NOT_READY": "Not ready"}
 
 
+def state_label(state: str, reason: str | None = None) -> str:
+    """How an agent's softphone words a state: "On call", "Not ready (Lunch)"."""
+    if state == "NOT_READY" and reason:
+        return f"Not ready ({reason})"
+    return STATE_WORDS.get(state, state)
+
+
 def in_state_words(text: str) -> str:
     """``text`` with each CTI state name (ON_INTERACTION) in the words an agent reads (On call)."""
     return re.sub(r"\b[A-Z_]{3,}\b", lambda m: STATE_WORDS.get(m.group(0), m.group(0)), text)
@@ -37,7 +44,7 @@ class AgentState:
     def describe(self) -> str:
         queued = f", then {self.next_state}" + (f" ({self.next_reason})" if self.next_reason else "") \
             if self.next_state else ""
-        shown = self.label or (STATE_WORDS.get(self.state, self.state) + (f" ({self.reason})" if self.reason else ""))
+        shown = self.label or state_label(self.state, self.reason)
         return f"the CTI has {self.username} {shown} [{self.state}]" + queued
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..platform.db import dumps, loads
+from ..platform.db import dumps, loads, where_equal
 from .errors import Invalid, NotFound
 
 ACTIVITY_MERGE_FIELDS = ("direction", "from_number", "queue", "contact_id", "agent", "disposition", "notes",
@@ -30,15 +30,9 @@ class ActivitiesMixin:
         return self._activity_out(row) if row else None
 
     def activities(self, contact_id: int | None = None, interaction_id: str | None = None) -> list[dict[str, Any]]:
-        sql, params = "SELECT * FROM activities WHERE 1=1", []
-        if contact_id is not None:
-            sql += " AND contact_id=?"
-            params.append(contact_id)
-        if interaction_id is not None:
-            sql += " AND interaction_id=?"
-            params.append(interaction_id)
+        where, params = where_equal(contact_id=contact_id, interaction_id=interaction_id)
         return [self._activity_out(r) for r in self.db.query(
-            sql + " ORDER BY COALESCE(occurred_at, created_at) DESC, id DESC", tuple(params))]
+            "SELECT * FROM activities" + where + " ORDER BY COALESCE(occurred_at, created_at) DESC, id DESC", params)]
 
     def upsert_activity(self, interaction_id: str, fields: dict[str, Any], status: str | None,
                         contact_chosen_by: str | None = None) -> dict[str, Any]:
@@ -140,14 +134,9 @@ class ActivitiesMixin:
         return loads(row["doc"]) if row else None
 
     def followups(self, contact_id: int | None = None, phone: str | None = None) -> list[dict[str, Any]]:
-        sql, params = "SELECT doc FROM followups WHERE 1=1", []
-        if contact_id is not None:
-            sql += " AND contact_id=?"
-            params.append(contact_id)
-        if phone is not None:
-            sql += " AND phone=?"
-            params.append(phone)
-        return [loads(r["doc"]) for r in self.db.query(sql + " ORDER BY updated_at DESC, id", tuple(params))]
+        where, params = where_equal(contact_id=contact_id, phone=phone)
+        rows = self.db.query("SELECT doc FROM followups" + where + " ORDER BY updated_at DESC, id", params)
+        return [loads(r["doc"]) for r in rows]
 
     # -- dispositions --------------------------------------------------------------------------
     def dispositions(self, queue: str | None, include_system: bool) -> list[dict[str, Any]]:

@@ -69,3 +69,9 @@ def dumps(value: Any) -> str:
 
 def loads(value: str | None, default: Any = None) -> Any:
     return default if value in (None, "") else json.loads(value)
+
+
+def where_equal(**columns: Any) -> tuple[str, tuple[Any, ...]]:
+    """A WHERE clause matching every column whose value is given (None: not filtered), and its parameters."""
+    given = {name: value for name, value in columns.items() if value is not None}
+    return " WHERE 1=1" + "".join(f" AND {name}=?" for name in given), tuple(given.values())

@@ -14,6 +14,7 @@ from deskcheck.adapters.amazon_connect.client import ConnectApiError, ConnectCli
 from deskcheck.ports import NotSupported, Refused
 from deskcheck.records import (AgentState, ApiSession, Callback, Disposition, Interaction, OpeningHours, Queue,
                                WrapUpDraft)
+from deskcheck.records.cti import state_label
 
 if TYPE_CHECKING:  # imported when the glossary is asked for, so the adapter stands on the records and ports alone
     from deskcheck.configuration import AgentStates, WrapUpRules
@@ -77,7 +78,7 @@ class AmazonConnectCti:
         return mapping.agent_state(username, data, self.api.status_types(), queues)
 
     def set_agent_state(self, username: str, state: str, reason: str | None = None) -> AgentState:
-        action = f"set {username} {mapping.state_label(state, reason)}"
+        action = f"set {username} {state_label(state, reason)}"
         if state not in REQUESTABLE:
             raise Refused("CTI", action, f"{state} is set by routing and calls, it cannot be requested")
         name = (reason or "Busy") if state == "NOT_READY" else None
@@ -228,9 +229,9 @@ class AmazonConnectCti:
         for status in self.api.statuses(refresh=True):
             state, reason = mapping.status_state(status["Name"], {status["Name"]: status["Type"]})
             menu.append(MenuChoice(status["Name"], state, reason))
-        states = [StateLabel(c.state, c.reason, mapping.state_label(c.state, c.reason), "", None,
+        states = [StateLabel(c.state, c.reason, state_label(c.state, c.reason), "", None,
                              "the agent (an agent status)") for c in menu]
-        states += [StateLabel(state, None, mapping.state_label(state, None), "", None, why)
+        states += [StateLabel(state, None, state_label(state, None), "", None, why)
                    for state, why in (("RESERVED", "routing: a contact rings for the agent"),
                                       ("ON_INTERACTION", "routing: the agent is on a contact"),
                                       ("ACW", "routing: the contact ended, after contact work"))]

@@ -25,6 +25,7 @@ from typing import Any, Mapping
 from deskcheck.adapters.sandbox.chat import chat_context
 from deskcheck.adapters.sandbox.ivr import ivr_context
 from deskcheck.records import AgentState, Interaction, OpeningHours
+from deskcheck.records.cti import state_label
 
 #: contact attributes with a meaning of their own (everything else is the call's context: the IVR's, the bot's)
 CORRELATION_ATTRIBUTE = "correlation_id"
@@ -39,8 +40,6 @@ RINGING = ("INCOMING", "PENDING", "CONNECTING")
 ON_CONTACT = {**dict.fromkeys(RINGING, "RESERVED"), "CONNECTED": "ON_INTERACTION",
               "CONNECTED_ONHOLD": "ON_INTERACTION", "ENDED": "ACW"}
 STATUS_STATES = {"ROUTABLE": "AVAILABLE", "OFFLINE": "OFFLINE", "CUSTOM": "NOT_READY"}
-LABELS = {"AVAILABLE": "Available", "RESERVED": "Ringing", "ON_INTERACTION": "On call", "ACW": "After call work",
-          "OFFLINE": "Offline"}
 LIVE_STATES = {**dict.fromkeys(RINGING, "offered"), "CONNECTED": "connected", "CONNECTED_ONHOLD": "held",
                "ENDED": "wrapup"}
 NEVER_CONNECTED = {"CUSTOMER_DISCONNECT": "abandoned", "TELECOM_PROBLEM": "failed", "AGENT_DISCONNECT": "rejected",
@@ -55,13 +54,6 @@ def utc(moment: datetime) -> datetime:
 def iso(moment: datetime | None) -> str | None:
     """The format deskcheck records use for times: UTC, milliseconds."""
     return None if moment is None else utc(moment).isoformat(timespec="milliseconds")
-
-
-def state_label(state: str, reason: str | None) -> str:
-    """The words an agent's softphone shows for a state."""
-    if state == "NOT_READY":
-        return f"Not ready ({reason})" if reason else "Not ready"
-    return LABELS.get(state, state)
 
 
 # ---- agents ------------------------------------------------------------------------------------------
